@@ -1,0 +1,146 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+import { TypescriptConfig } from 'projen/lib/javascript';
+
+/**
+ * aws-cdk-lib floor: 2.257.0.
+ * - cdk-nag 3 declares a peer dependency on aws-cdk-lib ^2.257.0 (the binding constraint);
+ * - Route 53 failover records (`failover: Failover.PRIMARY`) need 2.233.0;
+ * - API Gateway REST response streaming (`ResponseTransferMode.STREAM`) needs 2.230.0.
+ */
+const CDK_VERSION = '2.257.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-bedrock-cross-region',
+  description: 'Production-grade Amazon Bedrock cross-region inference for the AWS CDK: inference-profile catalog, least-privilege IAM, a failover invoker, Route 53 routing, guardrails and operations.',
+  author: 'cdk-bedrock-cross-region contributors',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/cdk-bedrock-cross-region/cdk-bedrock-cross-region.git',
+  keywords: ['cdk', 'aws-cdk', 'bedrock', 'cross-region-inference', 'failover', 'route53', 'generative-ai'],
+  license: 'Apache-2.0',
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.16.0',
+
+  // Compile in place: sources and jsii output both live in lib/ (the design card's layout).
+  srcdir: 'lib',
+  libdir: 'lib',
+  testdir: 'test',
+
+  // No hosted CI/release pipeline here: `.ci/run` is the CI entry point.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  docgen: true,
+
+  publishToPypi: { distName: 'cdk-bedrock-cross-region', module: 'cdk_bedrock_cross_region' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkbedrockcrossregion',
+    mavenGroupId: 'io.github.cdk-bedrock-cross-region',
+    mavenArtifactId: 'cdk-bedrock-cross-region',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkBedrockCrossRegion', packageId: 'CdkBedrockCrossRegion' },
+  publishToGo: { moduleName: 'github.com/cdk-bedrock-cross-region/cdk-bedrock-cross-region-go' },
+
+  bin: {
+    'check-scp': 'lib/cli/check-scp.js',
+    'generate-scp': 'lib/cli/generate-scp.js',
+  },
+
+  devDeps: [
+    'aws-cdk@^2.1148.1',
+    'cdk-nag@^3.0.2',
+    'esbuild@^0.28.0',
+    '@types/aws-lambda@^8',
+    '@aws-sdk/client-bedrock@^3',
+    '@aws-sdk/client-bedrock-runtime@^3',
+    '@smithy/node-http-handler@^4',
+    '@smithy/eventstream-codec@^4',
+    '@smithy/util-utf8@^4',
+    '@aws-crypto/crc32@^5',
+    '@aws-lambda-powertools/logger@^2',
+    '@aws-lambda-powertools/metrics@^2',
+    '@aws-lambda-powertools/tracer@^2',
+    '@cloud-copilot/iam-simulate',
+    'fast-check@^4',
+  ],
+
+  jestOptions: {
+    // Snapshots must be able to fail: never rewrite them during a test run.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      testTimeout: 60_000,
+    },
+  },
+  eslintOptions: {
+    dirs: ['lib', 'lambda', 'scripts'],
+    devdirs: ['test', 'bin', 'projenrc', '.projenrc.ts'],
+  },
+});
+
+// One type-checking config for everything outside the jsii library: the handler, scripts, sample app, tests.
+new TypescriptConfig(project, {
+  fileName: 'tsconfig.dev.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
+  include: ['lib/**/*.ts', 'lambda/**/*.ts', 'scripts/**/*.ts', 'bin/**/*.ts', 'test/**/*.ts'],
+  exclude: ['node_modules', 'cdk.out'],
+  compilerOptions: { rootDir: '.', noEmit: true, types: ['jest', 'node'] },
+});
+
+// The handler bundles (assets/) are build output, shipped in the npm package but never committed.
+project.gitignore.removePatterns('/lib');
+project.gitignore.exclude('/lib/**/*.js', '/lib/**/*.d.ts', '/lambda/**/*.js', '/lambda/**/*.d.ts',
+  '/assets/', 'cdk.out/', '/bench-results/', '*.tsbuildinfo');
+project.npmignore?.exclude('/lib/**/*.ts', '/lambda/', '/scripts/', '/bin/', 'cdk.json', '/.ci/', 'cdk.out/');
+project.npmignore?.include('/lib/**/*.js', '/lib/**/*.d.ts', '/lib/**/*.json', '/assets/');
+
+// The Lambda handler is bundled with esbuild into assets/ before anything needs it.
+const bundle = project.addTask('bundle', {
+  description: 'Bundle the Lambda handlers with esbuild into assets/',
+  exec: 'node scripts/bundle-handlers.mjs',
+});
+project.preCompileTask.spawn(bundle);
+project.testTask.prependSpawn(bundle);
+
+project.addTask('serve', {
+  description: 'Serve the invoker routes on 127.0.0.1 for local development (see --help)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json lambda/invoker/local-server.ts',
+  receiveArgs: true,
+});
+project.addTask('update-profiles', {
+  description: 'Refresh lib/profiles/catalog.json from ListInferenceProfiles/GetInferenceProfile',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/update-profiles.ts',
+  receiveArgs: true,
+});
+project.addTask('bench', {
+  description: 'Measure invoker overhead and behaviour during a simulated outage (loopback only)',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/bench.ts', receiveArgs: true }],
+});
+project.addTask('drill', {
+  description: 'Run a local failover drill against fake regions (no AWS account needed)',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/drill.ts', receiveArgs: true }],
+});
+project.addTask('bench:synth', {
+  description: 'Measure the synth time of the three-region sample app',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/bench-synth.ts', receiveArgs: true }],
+});
+
+new JsonFile(project, 'cdk.json', {
+  obj: {
+    app: 'npx ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json bin/app.ts',
+    build: 'npx projen bundle',
+    watch: { include: ['lib/**', 'lambda/**', 'bin/**'] },
+    context: {
+      '@aws-cdk/core:target-partitions': ['aws', 'aws-us-gov'],
+    },
+  },
+});
+
+project.synth();

@@ -1,0 +1,87 @@
+/**
+ * The contract between the regional construct (lib/) and the invoker handler (lambda/).
+ *
+ * This is the one module both sides import. It has no CDK imports and no runtime dependencies, so
+ * esbuild can bundle it into the handler. The construct serialises an {@link InvokerRuntimeConfig}
+ * into the {@link INVOKER_CONFIG_ENV} environment variable; the handler parses and re-validates it.
+ *
+ * @internal
+ */
+
+/** Environment variable that carries the JSON-encoded {@link InvokerRuntimeConfig}. */
+export const INVOKER_CONFIG_ENV = 'INVOKER_CONFIG';
+
+/** Response headers the invoker sets on every answer from Bedrock. */
+export const INVOKER_HEADERS = {
+  /** The source region whose Bedrock endpoint answered. */
+  servedRegion: 'x-invoker-served-region',
+  /** How many Bedrock calls this request took (1 = no failover). */
+  attempts: 'x-invoker-attempts',
+  /** The inference profile the request was sent through. */
+  profile: 'x-invoker-profile',
+} as const;
+
+/** Name space of the invoker's custom CloudWatch metrics. */
+export const INVOKER_METRICS_NAMESPACE = 'CdkBedrockCrossRegion/Invoker';
+
+/** Metric names the invoker emits (embedded metric format), dimensioned by `Region` (the source region called). */
+export const INVOKER_METRIC_NAMES = {
+  requests: 'RequestsServed',
+  attempts: 'Attempts',
+  failovers: 'Failovers',
+  throttles: 'Throttles',
+  errors: 'Errors',
+  latency: 'Latency',
+  timeToFirstToken: 'TimeToFirstToken',
+  inputTokens: 'InputTokens',
+  outputTokens: 'OutputTokens',
+  servedBySecondary: 'ServedBySecondary',
+  clientErrors: 'ClientErrors',
+} as const;
+
+/** Configuration of one deployed invoker. */
+export interface InvokerRuntimeConfig {
+  /** Geography of every allowed profile (`us`, `eu`, `apac`, `jp`, `au`, `ca`, `us-gov`, `global`). */
+  readonly geography: string;
+  /**
+   * Source regions the handler may call, in order of preference: the deployment's own region
+   * first, then the fallback regions. Every one must be a source region of every allowed profile.
+   */
+  readonly regionPlan: string[];
+  /** Inference profile ids this deployment may call. The first is the default. */
+  readonly profileIds: string[];
+  /** Whole-request deadline in milliseconds; stays under the API Gateway integration timeout. */
+  readonly deadlineMs: number;
+  /** Deadline of one Bedrock attempt (time to response headers) in milliseconds. */
+  readonly attemptTimeoutMs: number;
+  /** Deadline for the first streamed event of ConverseStream, in milliseconds. */
+  readonly firstTokenTimeoutMs: number;
+  /** Largest request body accepted, in bytes. */
+  readonly maxBodyBytes: number;
+  /** Consecutive failures that open a region's circuit. */
+  readonly breakerFailureThreshold: number;
+  /** How long an open circuit skips its region before one probe request, in milliseconds. */
+  readonly breakerCooldownMs: number;
+  /** Base of the jittered backoff between attempts, in milliseconds. */
+  readonly backoffBaseMs: number;
+  /** Cap of one backoff (and of an honoured Retry-After), in milliseconds. */
+  readonly backoffMaxMs: number;
+}
+
+/**
+ * The regions each geography may ever reach, as a floor under any configuration: the handler refuses
+ * to call a region outside this set for its geography, whatever its configuration says. `global`
+ * profiles route to every commercial region, so their guard is the configured plan itself.
+ *
+ * Kept in step with lib/profiles/catalog.json (a test checks that every catalog source and destination
+ * region of a geography is listed here).
+ */
+export const GEOGRAPHY_REGIONS: Readonly<Record<string, readonly string[]>> = {
+  'us': ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'ca-west-1'],
+  'us-gov': ['us-gov-east-1', 'us-gov-west-1'],
+  'eu': ['eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'il-central-1'],
+  'apac': ['ap-east-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'me-central-1'],
+  'jp': ['ap-northeast-1', 'ap-northeast-3'],
+  'au': ['ap-southeast-2', 'ap-southeast-4', 'ap-southeast-6'],
+  'ca': ['ca-central-1', 'ca-west-1'],
+};

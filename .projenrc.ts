@@ -77,6 +77,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
       testTimeout: 60_000,
+      // lib/ is compiled in place: resolve the .ts sources before any stale compiled .js next to them.
+      moduleFileExtensions: ['ts', 'tsx', 'js', 'json', 'node'],
     },
   },
   eslintOptions: {
@@ -111,25 +113,25 @@ project.testTask.prependSpawn(bundle);
 
 project.addTask('serve', {
   description: 'Serve the invoker routes on 127.0.0.1 for local development (see --help)',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json lambda/invoker/local-server.ts',
+  exec: 'ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json lambda/invoker/local-server.ts',
   receiveArgs: true,
 });
 project.addTask('update-profiles', {
   description: 'Refresh lib/profiles/catalog.json from ListInferenceProfiles/GetInferenceProfile',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/update-profiles.ts',
+  exec: 'ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json scripts/update-profiles.ts',
   receiveArgs: true,
 });
 project.addTask('bench', {
   description: 'Measure invoker overhead and behaviour during a simulated outage (loopback only)',
-  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/bench.ts', receiveArgs: true }],
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json scripts/bench.ts', receiveArgs: true }],
 });
 project.addTask('drill', {
   description: 'Run a local failover drill against fake regions (no AWS account needed)',
-  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/drill.ts', receiveArgs: true }],
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json scripts/drill.ts', receiveArgs: true }],
 });
 project.addTask('bench:synth', {
   description: 'Measure the synth time of the three-region sample app',
-  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/bench-synth.ts', receiveArgs: true }],
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json scripts/bench-synth.ts', receiveArgs: true }],
 });
 
 new JsonFile(project, 'cdk.json', {

@@ -1,0 +1,16 @@
+/* eslint-disable import/no-extraneous-dependencies -- bundled into the handler by esbuild */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+/** Structured JSON logger (level from `POWERTOOLS_LOG_LEVEL`; `SILENT` in tests). */
+export function createLogger(): Logger {
+  return new Logger({ serviceName: 'bedrock-invoker' });
+}
+
+/**
+ * X-Ray tracer. Powertools disables it by itself outside the Lambda execution environment (local
+ * server, tests, bench), so it is a no-op there; `POWERTOOLS_TRACE_ENABLED=false` disables it anywhere.
+ */
+export function createTracer(): Tracer {
+  return new Tracer({ serviceName: 'bedrock-invoker', captureHTTPsRequests: false });
+}

@@ -181,9 +181,10 @@ export class CrossRegionInferenceProfile {
    * For `global.` profiles, the AWS three-part policy with the region-less model ARN.
    */
   public grantInvoke(grantee: iam.IGrantable, options: GrantInvokeOptions = {}): iam.Grant {
-    const sourceRegions = options.sourceRegions ?? [this.regionOfGrantee(grantee)];
+    const stack = stackOfGrantee(grantee);
+    const sourceRegions = options.sourceRegions ?? [this.regionOfStack(stack)];
     this.assertDeployable(sourceRegions, options.residency ?? ResidencyConstraint.UNRESTRICTED);
-    const arnParts: ArnParts = { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID };
+    const arnParts: ArnParts = { partition: Aws.PARTITION, account: stack?.account ?? Aws.ACCOUNT_ID };
     const grants = sourceRegions
       .flatMap(sourceRegion => this.statementsFor(sourceRegion, arnParts))
       .map(spec => iam.Grant.addToPrincipal({
@@ -255,13 +256,19 @@ export class CrossRegionInferenceProfile {
     return destinations;
   }
 
-  private regionOfGrantee(grantee: iam.IGrantable): string {
-    const construct = (grantee as unknown as Partial<IConstruct>).node ? grantee as unknown as IConstruct : undefined;
-    const region = construct ? Stack.of(construct).region : undefined;
+  private regionOfStack(stack: Stack | undefined): string {
+    const region = stack?.region;
     if (!region || Token.isUnresolved(region)) {
       throw new Error(`grantInvoke('${this.profileId}'): cannot tell which source region the grantee calls from. `
         + 'Deploy the grantee in a stack with an explicit env.region, or pass options.sourceRegions.');
     }
     return region;
   }
+}
+
+/** The stack of a grantee that is a construct (a role, a function, ...); `undefined` otherwise. */
+function stackOfGrantee(grantee: iam.IGrantable): Stack | undefined {
+  const candidates: unknown[] = [grantee, grantee.grantPrincipal];
+  const construct = candidates.find((c): c is IConstruct => !!c && typeof c === 'object' && 'node' in c);
+  return construct ? Stack.of(construct) : undefined;
 }

@@ -89,7 +89,7 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
       runtime.breakers.recordFailure(region);
     }
     if (control.reason !== 'ClientDisconnected') {
-      runtime.logger.warn('Stream failed after the first byte', { region, error: classified.name, message: classified.message });
+      runtime.logger.warn('Stream failed after the first byte', { region, error: classified.name, detail: classified.message });
       await context.sink.write(sseEvent('error', {
         error: classified.name,
         message: classified.message,

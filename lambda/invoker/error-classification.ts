@@ -89,7 +89,8 @@ export function classifyBedrockError(error: unknown, abortReason?: InvokerAbortR
     return { name: details.code, message: 'network error talking to the region', disposition: 'failover', throttle: false, status: 0 };
   }
   if (details.status === undefined && (details.name === 'TimeoutError' || details.name === 'AbortError' || /socket hang up|ECONNRESET|aborted/i.test(details.message))) {
-    return { name: details.name === 'Error' ? 'NetworkError' : details.name, message: 'network error talking to the region', disposition: 'failover', throttle: false, status: 0 };
+    const name = /socket hang up|ECONNRESET/i.test(details.message) ? 'ECONNRESET' : details.name === 'Error' ? 'NetworkError' : details.name;
+    return { name, message: 'network error talking to the region', disposition: 'failover', throttle: false, status: 0 };
   }
   if (FAILOVER_EXCEPTIONS.has(details.name)) {
     return withRetryAfter({

@@ -90,7 +90,7 @@ async function route(request: Checked<InvokerRequest>, sink: ResponseSink, runti
       random: runtime.random,
       sleep: runtime.sleep,
       clientGone: sink.clientGone,
-      onFailover: (region, error) => runtime.logger.warn('Failing over', { region, error: error.name, message: error.message }),
+      onFailover: (region, error) => runtime.logger.warn('Failing over', { region, error: error.name, detail: error.message }),
     },
   };
   try {
@@ -104,7 +104,7 @@ async function route(request: Checked<InvokerRequest>, sink: ResponseSink, runti
     }
   } catch (error) {
     if (error instanceof GeographyViolationError) {
-      runtime.logger.error('Geography guard refused a call', { message: error.message });
+      runtime.logger.error('Geography guard refused a call', { detail: error.message });
       return sendJson(sink, 500, { error: 'GeographyViolation', message: error.message });
     }
     throw error;

@@ -2,12 +2,14 @@ import { awscdk, javascript, JsonFile } from 'projen';
 import { TypescriptConfig } from 'projen/lib/javascript';
 
 /**
- * aws-cdk-lib floor: 2.257.0.
- * - cdk-nag 3 declares a peer dependency on aws-cdk-lib ^2.257.0 (the binding constraint);
+ * aws-cdk-lib floor: 2.258.0, the lowest release that gives cdk-nag 3 a working plugin:
+ * - cdk-nag 3 runs as a CDK validation plugin and needs `appConstruct` on the validation context,
+ *   which aws-cdk-lib added in 2.258.0 (cdk-nag declares ^2.257.0, but on 2.257.0 every pack fails with
+ *   "NagPack requires a construct tree on the validation context");
  * - Route 53 failover records (`failover: Failover.PRIMARY`) need 2.233.0;
  * - API Gateway REST response streaming (`ResponseTransferMode.STREAM`) needs 2.230.0.
  */
-const CDK_VERSION = '2.257.0';
+const CDK_VERSION = '2.258.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-bedrock-cross-region',

@@ -4,3 +4,5 @@ export * from './inference-profile-catalog';
 export * from './cross-region-inference-profile';
 export { CrossRegionScpOptions } from './scp-statements';
 export * from './organization-guardrails';
+export * from './invoker-authorization';
+export * from './regional-invoker';

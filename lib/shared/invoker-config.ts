@@ -24,6 +24,12 @@ export const INVOKER_HEADERS = {
 /** Name space of the invoker's custom CloudWatch metrics. */
 export const INVOKER_METRICS_NAMESPACE = 'CdkBedrockCrossRegion/Invoker';
 
+/**
+ * Dimension that tells invokers in one region apart: the handler publishes its metrics with
+ * `service` = `POWERTOOLS_SERVICE_NAME` (set by the construct) next to `Region`.
+ */
+export const INVOKER_SERVICE_DIMENSION = 'service';
+
 /** Metric names the invoker emits (embedded metric format), dimensioned by `Region` (the source region called). */
 export const INVOKER_METRIC_NAMES = {
   requests: 'RequestsServed',

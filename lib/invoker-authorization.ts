@@ -1,0 +1,52 @@
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+
+/** Options for {@link InvokerAuthorization.apiKey}. */
+export interface ApiKeyAuthorizationOptions {
+  /**
+   * Request quota per API key.
+   *
+   * @default - no quota
+   */
+  readonly quota?: apigateway.QuotaSettings;
+
+  /**
+   * Rate limits per API key.
+   *
+   * @default - the stage's throttling applies
+   */
+  readonly throttle?: apigateway.ThrottleSettings;
+}
+
+/** The kind of authorization an invoker API uses. */
+export enum InvokerAuthorizationKind {
+  /** Callers sign requests with SigV4 and need `execute-api:Invoke`. */
+  IAM = 'IAM',
+  /** Callers send an API key (`x-api-key`), limited by a usage plan. */
+  API_KEY = 'API_KEY',
+}
+
+/**
+ * How callers authenticate to the invoker's REST API.
+ */
+export class InvokerAuthorization {
+  /** SigV4-signed requests authorized by IAM (`execute-api:Invoke`); grant callers with `grantInvokeApi`. */
+  public static iam(): InvokerAuthorization {
+    return new InvokerAuthorization(InvokerAuthorizationKind.IAM, {});
+  }
+
+  /**
+   * API keys with a usage plan. The construct creates one key and the usage plan; add more keys to
+   * `usagePlan`. API keys identify callers but are not a strong authentication mechanism: prefer IAM
+   * for service-to-service traffic.
+   */
+  public static apiKey(options: ApiKeyAuthorizationOptions = {}): InvokerAuthorization {
+    return new InvokerAuthorization(InvokerAuthorizationKind.API_KEY, options);
+  }
+
+  private constructor(
+    /** Which kind of authorization this is. */
+    public readonly kind: InvokerAuthorizationKind,
+    /** Usage-plan settings when `kind` is API_KEY. */
+    public readonly apiKeyOptions: ApiKeyAuthorizationOptions,
+  ) {}
+}

@@ -1,0 +1,167 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { CrossRegionInferenceProfile, InvokerAuthorization, RegionalInvoker, RegionalInvokerProps, ResidencyConstraint } from '../../lib';
+import { nagFindings } from '../support/nag';
+
+const EU_SONNET = 'eu.anthropic.claude-3-7-sonnet-20250219-v1:0';
+
+function build(props: Partial<RegionalInvokerProps> = {}, region = 'eu-west-1'): { app: App; stack: Stack; invoker: RegionalInvoker } {
+  const app = new App();
+  const stack = new Stack(app, 'Invoker', { env: { account: '111111111111', region } });
+  const invoker = new RegionalInvoker(stack, 'Invoker', {
+    profiles: [CrossRegionInferenceProfile.fromId(EU_SONNET)],
+    fallbackRegions: ['eu-central-1', 'eu-west-3'],
+    ...props,
+  });
+  return { app, stack, invoker };
+}
+
+function handlerConfig(stack: Stack): any {
+  const fns = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+  const handler = Object.values<any>(fns).find(f => f.Properties.Environment?.Variables?.INVOKER_CONFIG);
+  return JSON.parse(handler.Properties.Environment.Variables.INVOKER_CONFIG);
+}
+
+describe('RegionalInvoker', () => {
+  test('deploys an arm64 Node.js 24 streaming handler with its region plan and deadlines', () => {
+    const { stack, invoker } = build();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 65,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+    });
+    expect(handlerConfig(stack)).toEqual({
+      geography: 'eu',
+      regionPlan: ['eu-west-1', 'eu-central-1', 'eu-west-3'],
+      profileIds: [EU_SONNET],
+      deadlineMs: 58_000,
+      attemptTimeoutMs: 30_000,
+      firstTokenTimeoutMs: 10_000,
+      maxBodyBytes: 4 * 1024 * 1024,
+      breakerFailureThreshold: 3,
+      breakerCooldownMs: 30_000,
+      backoffBaseMs: 100,
+      backoffMaxMs: 2_000,
+    });
+    expect(invoker.regionPlan).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
+    expect(invoker.requestDeadline.toMilliseconds()).toBe(58_000);
+  });
+
+  test('the role may call the profile in every planned source region, and each of their destinations', () => {
+    const { stack } = build();
+    const statements = Object.values<any>(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap(p => p.Properties.PolicyDocument.Statement);
+    const json = JSON.stringify(statements);
+    for (const source of ['eu-west-1', 'eu-central-1', 'eu-west-3']) {
+      expect(json).toContain(`:bedrock:${source}:111111111111:inference-profile/${EU_SONNET}`);
+    }
+    for (const destination of ['eu-central-1', 'eu-north-1', 'eu-west-1', 'eu-west-3']) {
+      expect(json).toContain(`:bedrock:${destination}::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0`);
+    }
+    expect(json).not.toContain('AWSLambdaBasicExecutionRole');
+  });
+
+  test('a regional REST API with streamed Lambda proxy integrations, IAM auth, validation, throttling, access logs and tracing', () => {
+    const { stack } = build();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      AuthorizationType: 'AWS_IAM',
+      RequestValidatorId: Match.anyValue(),
+      RequestModels: { 'application/json': Match.anyValue() },
+      Integration: Match.objectLike({
+        Type: 'AWS_PROXY',
+        ResponseTransferMode: 'STREAM',
+        TimeoutInMillis: 60_000,
+        Uri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('response-streaming-invocations')])]) }),
+      }),
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'GET', AuthorizationType: 'NONE' });
+    template.resourceCountIs('AWS::ApiGateway::Method', 4);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR' })],
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Schema: Match.objectLike({ required: ['messages'] }),
+    });
+  });
+
+  test('log groups are encrypted and retained', () => {
+    const { stack } = build();
+    const template = Template.fromStack(stack);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 90, KmsKeyId: Match.anyValue() }, 2);
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('API keys with a usage plan as an option', () => {
+    const { stack, invoker } = build({ authorization: InvokerAuthorization.apiKey({ quota: { limit: 1000, period: 'DAY' as any } }) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', ApiKeyRequired: true, AuthorizationType: 'NONE' });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Quota: { Limit: 1000, Period: 'DAY' } });
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
+    expect(invoker.apiKey).toBeDefined();
+  });
+
+  test('grantInvokeApi lets a caller invoke the stage', () => {
+    const { stack, invoker } = build();
+    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    invoker.grantInvokeApi(caller);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('Caller') }],
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'execute-api:Invoke' })] },
+    });
+  });
+
+  test('metrics are dimensioned by service and region', () => {
+    const { invoker } = build({ serviceName: 'chat' });
+    expect(invoker.metricErrors().dimensions).toEqual({ service: 'chat', Region: 'eu-west-1' });
+    expect(invoker.metric('Latency', 'eu-central-1').dimensions).toEqual({ service: 'chat', Region: 'eu-central-1' });
+    expect(() => invoker.metric('Nope')).toThrow(/Unknown invoker metric 'Nope'. Use one of: RequestsServed/);
+  });
+
+  test('passes the cdk-nag rule packs (IAM and API-key variants)', () => {
+    expect(nagFindings(build().app)).toEqual([]);
+    expect(nagFindings(build({ authorization: InvokerAuthorization.apiKey() }).app)).toEqual([]);
+  });
+});
+
+describe('RegionalInvoker validation', () => {
+  test.each<[string, Partial<RegionalInvokerProps>, string, RegExp]>([
+    ['a fallback outside the geography', { fallbackRegions: ['us-east-1'] }, 'eu-west-1',
+      /Fallback region 'us-east-1' is outside the 'eu' geography.*Choose fallback regions among: eu-central-1/],
+    ['a fallback that is not a source region', { fallbackRegions: ['eu-south-1'] }, 'eu-west-1',
+      /'eu-south-1' is not a source region of inference profile 'eu\.anthropic\.claude-3-7-sonnet-20250219-v1:0'/],
+    ['a stack region that is not a source region', { fallbackRegions: [] }, 'eu-west-2', /'eu-west-2' is not a source region/],
+    ['its own region as a fallback', { fallbackRegions: ['eu-west-1'] }, 'eu-west-1', /repeats 'eu-west-1' \(the invoker's own region/],
+    ['mixed geographies', { profiles: [CrossRegionInferenceProfile.fromId(EU_SONNET), CrossRegionInferenceProfile.fromId('global.anthropic.claude-sonnet-4-5-20250929-v1:0')], fallbackRegions: [] }, 'eu-west-1',
+      /must share a geography, got eu and global/],
+    ['no profile', { profiles: [] }, 'eu-west-1', /profiles is empty/],
+    ['a residency rule the destinations break', { profiles: [CrossRegionInferenceProfile.fromId('eu.anthropic.claude-sonnet-4-20250514-v1:0')], fallbackRegions: ['il-central-1'], residency: ResidencyConstraint.EU_ONLY }, 'eu-west-1',
+      /can run inference in il-central-1, outside the residency constraint/],
+    ['an attempt timeout beyond the deadline', { integrationTimeout: Duration.seconds(20), attemptTimeout: Duration.seconds(25) }, 'eu-west-1',
+      /attemptTimeout \(25 s\) must be positive and at most the request deadline \(18 s/],
+    ['a first-token timeout beyond the attempt timeout', { firstTokenTimeout: Duration.seconds(40) }, 'eu-west-1', /firstTokenTimeout \(40 s\) must be positive and at most attemptTimeout/],
+    ['an integration timeout over 15 minutes', { integrationTimeout: Duration.minutes(16) }, 'eu-west-1', /integrationTimeout must be between 5 s and 900 s/],
+    ['a fractional body limit', { maxBodyBytes: 1.5 }, 'eu-west-1', /maxBodyBytes must be a positive whole number; got 1.5/],
+    ['an old runtime', { runtime: lambda.Runtime.NODEJS_20_X }, 'eu-west-1', /runtime must be Node.js 22 or newer.*nodejs20\.x/],
+  ])('rejects %s', (_name, props, region, message) => {
+    expect(() => build(props, region)).toThrow(message);
+  });
+
+  test('rejects an environment-agnostic stack', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    expect(() => new RegionalInvoker(stack, 'Invoker', { profiles: [CrossRegionInferenceProfile.fromId(EU_SONNET)] }))
+      .toThrow(/needs a stack with an explicit env\.region/);
+  });
+});

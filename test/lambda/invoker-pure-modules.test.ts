@@ -1,0 +1,260 @@
+import { GEOGRAPHY_REGIONS } from '../../lib/shared/invoker-config';
+import { requestFromApiGatewayEvent } from '../../lambda/invoker/api-gateway-event';
+import { CircuitBreakerRegistry } from '../../lambda/invoker/circuit-breaker';
+import { parseInvokerConfig } from '../../lambda/invoker/config';
+import { classifyBedrockError } from '../../lambda/invoker/error-classification';
+import { assertRegionAllowed, findGeographyViolations, GeographyViolationError } from '../../lambda/invoker/geography-guard';
+import { backoffBeforeNextPassMs, parseRetryAfterMs, regionsForPass } from '../../lambda/invoker/region-plan';
+import { resolveRoute, validateConverseBody, validateInvokeRequest } from '../../lambda/invoker/request-validation';
+import { testConfig } from './invoker-harness';
+
+function sdkError(name: string, status: number, headers: Record<string, string> = {}): Error {
+  return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status }, $response: { statusCode: status, headers } });
+}
+
+describe('error classification', () => {
+  test.each([
+    ['ThrottlingException', 429, true],
+    ['ServiceUnavailableException', 503, false],
+    ['InternalServerException', 500, false],
+    ['ModelNotReadyException', 429, false],
+    ['ModelTimeoutException', 408, false],
+    ['ServiceQuotaExceededException', 400, false],
+    ['overloaded_error', 529, false],
+    ['SomethingNew', 502, false],
+  ])('%s (%d) fails over', (name, status, throttle) => {
+    expect(classifyBedrockError(sdkError(name, status))).toMatchObject({ name, disposition: 'failover', throttle });
+  });
+
+  test.each([
+    ['ValidationException', 400],
+    ['AccessDeniedException', 403],
+    ['ResourceNotFoundException', 404],
+    ['ModelErrorException', 424],
+    ['SomeClientError', 409],
+  ])('%s (%d) is returned to the client with its own status', (name, status) => {
+    expect(classifyBedrockError(sdkError(name, status))).toMatchObject({ name, disposition: 'client-error', status });
+  });
+
+  test('classification is by name, not status: a 400 ServiceQuotaExceeded fails over, a 429-named-Validation does not', () => {
+    expect(classifyBedrockError(sdkError('ServiceQuotaExceededException', 400)).disposition).toBe('failover');
+    expect(classifyBedrockError(sdkError('ValidationException', 429)).disposition).toBe('client-error');
+  });
+
+  test('network errors and timeouts fail over', () => {
+    for (const code of ['ECONNRESET', 'ECONNREFUSED']) {
+      expect(classifyBedrockError(Object.assign(new Error('boom'), { code })).disposition).toBe('failover');
+    }
+    expect(classifyBedrockError(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }))).toMatchObject({ name: 'ECONNRESET', disposition: 'failover' });
+    expect(classifyBedrockError(new Error('aborted'), 'AttemptTimeout')).toMatchObject({ name: 'AttemptTimeout', disposition: 'failover' });
+    expect(classifyBedrockError(new Error('aborted'), 'FirstTokenTimeout')).toMatchObject({ name: 'FirstTokenTimeout', disposition: 'failover' });
+    expect(classifyBedrockError(new Error('aborted'), 'DeadlineExceeded').disposition).toBe('stop');
+    expect(classifyBedrockError(new Error('aborted'), 'ClientDisconnected').disposition).toBe('stop');
+  });
+
+  test('Retry-After is read from the response, messages are one line', () => {
+    expect(classifyBedrockError(sdkError('ThrottlingException', 429, { 'retry-after': '3' })).retryAfterMs).toBe(3000);
+    const multiLine = Object.assign(new Error('first line\n    at secret (/var/task/index.js:1:1)'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+    expect(classifyBedrockError(multiLine).message).toBe('first line');
+  });
+});
+
+describe('region plan', () => {
+  test('keeps plan order and skips refused regions, asking lazily', () => {
+    const asked: string[] = [];
+    const iterator = regionsForPass(['a', 'b', 'c'], (region) => {
+      asked.push(region);
+      return region !== 'b';
+    });
+    expect(iterator.next().value).toBe('a');
+    expect(asked).toEqual(['a']);
+    expect([...iterator]).toEqual(['c']);
+  });
+
+  test('backoff honours Retry-After capped at the maximum, else jittered exponential', () => {
+    const base = { pass: 1, backoffBaseMs: 100, backoffMaxMs: 1000 };
+    expect(backoffBeforeNextPassMs({ ...base, retryAfterMs: [2000, 500], random: 0.5 })).toBe(500);
+    expect(backoffBeforeNextPassMs({ ...base, retryAfterMs: [5000], random: 0.5 })).toBe(1000);
+    expect(backoffBeforeNextPassMs({ ...base, retryAfterMs: [], random: 0.99 })).toBe(99);
+    expect(backoffBeforeNextPassMs({ ...base, retryAfterMs: [], random: 0 })).toBe(50);
+    expect(backoffBeforeNextPassMs({ ...base, pass: 5, retryAfterMs: [], random: 0.99 })).toBe(990);
+  });
+
+  test('parses Retry-After seconds and dates', () => {
+    expect(parseRetryAfterMs('2', 0)).toBe(2000);
+    expect(parseRetryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
+    expect(parseRetryAfterMs('soon', 0)).toBeUndefined();
+    expect(parseRetryAfterMs(undefined, 0)).toBeUndefined();
+  });
+});
+
+describe('circuit breaker (fake clock)', () => {
+  let now = 0;
+  const breakers = (): CircuitBreakerRegistry => new CircuitBreakerRegistry({ failureThreshold: 3, cooldownMs: 1000, now: () => now });
+  beforeEach(() => {
+    now = 0;
+  });
+
+  test('opens after N consecutive failures; a success resets the count', () => {
+    const registry = breakers();
+    registry.recordFailure('r');
+    registry.recordFailure('r');
+    registry.recordSuccess('r');
+    registry.recordFailure('r');
+    registry.recordFailure('r');
+    expect(registry.stateOf('r')).toBe('closed');
+    registry.recordFailure('r');
+    expect(registry.stateOf('r')).toBe('open');
+    expect(registry.tryAcquire('r')).toBe(false);
+  });
+
+  test('half-open lets exactly one probe through; success closes, failure re-opens', () => {
+    const registry = breakers();
+    for (let index = 0; index < 3; index++) registry.recordFailure('r');
+    now = 999;
+    expect(registry.tryAcquire('r')).toBe(false);
+    now = 1000;
+    expect(registry.stateOf('r')).toBe('half-open');
+    expect(registry.tryAcquire('r')).toBe(true);
+    expect(registry.tryAcquire('r')).toBe(false);
+    expect(registry.tryAcquire('r')).toBe(false);
+    registry.recordFailure('r');
+    expect(registry.stateOf('r')).toBe('open');
+    now = 2000;
+    expect(registry.tryAcquire('r')).toBe(true);
+    registry.recordSuccess('r');
+    expect(registry.stateOf('r')).toBe('closed');
+    expect(registry.tryAcquire('r')).toBe(true);
+    expect(registry.tryAcquire('r')).toBe(true);
+  });
+
+  test('a released or lost probe frees the slot', () => {
+    const registry = breakers();
+    for (let index = 0; index < 3; index++) registry.recordFailure('r');
+    now = 1000;
+    expect(registry.tryAcquire('r')).toBe(true);
+    registry.release('r');
+    expect(registry.tryAcquire('r')).toBe(true);
+    now = 2500;
+    expect(registry.tryAcquire('r')).toBe(true);
+  });
+
+  test('regions are independent', () => {
+    const registry = breakers();
+    for (let index = 0; index < 3; index++) registry.recordFailure('a');
+    expect(registry.tryAcquire('b')).toBe(true);
+    expect(registry.snapshot(['a', 'b'])).toEqual([
+      { region: 'a', state: 'open', consecutiveFailures: 3, retryAtMs: 1000 },
+      { region: 'b', state: 'closed', consecutiveFailures: 0 },
+    ]);
+  });
+});
+
+describe('geography guard', () => {
+  test('a compliant plan has no violations', () => {
+    expect(findGeographyViolations(testConfig())).toEqual([]);
+  });
+
+  test('refuses regions outside the geography even when configured', () => {
+    expect(findGeographyViolations(testConfig({ regionPlan: ['eu-west-1', 'us-east-1'] }))).toEqual(["region 'us-east-1' is outside geography 'eu'"]);
+    expect(() => assertRegionAllowed('us-east-1', 'eu', ['eu-west-1', 'us-east-1'])).toThrow(GeographyViolationError);
+    expect(() => assertRegionAllowed('eu-west-1', 'eu', ['eu-west-1'])).not.toThrow();
+  });
+
+  test('fails closed for an unknown geography and for a profile of another geography', () => {
+    expect(findGeographyViolations(testConfig({ geography: 'mars' }))[0]).toMatch(/unknown/);
+    expect(() => assertRegionAllowed('eu-west-1', 'mars', ['eu-west-1'])).toThrow(GeographyViolationError);
+    expect(findGeographyViolations(testConfig({ profileIds: ['us.anthropic.claude'] }))).toEqual(["profile 'us.anthropic.claude' belongs to geography 'us', not 'eu'"]);
+  });
+
+  test('global: the configured plan is the guard', () => {
+    const plan = ['us-east-1', 'eu-west-1'];
+    expect(findGeographyViolations({ geography: 'global', regionPlan: plan, profileIds: ['global.anthropic.claude'] })).toEqual([]);
+    expect(() => assertRegionAllowed('ap-south-1', 'global', plan)).toThrow(GeographyViolationError);
+  });
+
+  test('every geography guard set is non-empty', () => {
+    for (const regions of Object.values(GEOGRAPHY_REGIONS)) {
+      expect(regions.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('config parsing', () => {
+  test('accepts a valid config', () => {
+    const result = parseInvokerConfig(JSON.stringify(testConfig()));
+    expect(result).toEqual({ ok: true, config: testConfig() });
+  });
+
+  test.each([
+    [undefined, /not set/],
+    ['not json', /not valid JSON/],
+    ['[]', /JSON object/],
+    [JSON.stringify({ ...testConfig(), regionPlan: [] }), /regionPlan must be a non-empty array/],
+    [JSON.stringify({ ...testConfig(), profileIds: ['a', 'a'] }), /must not repeat/],
+    [JSON.stringify({ ...testConfig(), deadlineMs: 0 }), /deadlineMs must be a positive integer/],
+    [JSON.stringify({ ...testConfig(), attemptTimeoutMs: 99_999 }), /must not exceed deadlineMs/],
+    [JSON.stringify({ ...testConfig(), geography: 3 }), /geography must be a non-empty string/],
+  ])('rejects %s', (raw, problem) => {
+    const result = parseInvokerConfig(raw);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems.join('\n')).toMatch(problem);
+  });
+});
+
+describe('request validation', () => {
+  const config = testConfig();
+
+  test('routes, 404 and 405', () => {
+    expect(resolveRoute('POST', '/converse/')).toEqual({ ok: true, value: 'converse' });
+    expect(resolveRoute('GET', '/health')).toEqual({ ok: true, value: 'health' });
+    expect(resolveRoute('GET', '/converse')).toMatchObject({ ok: false, problem: { status: 405, code: 'MethodNotAllowed', headers: { allow: 'POST' } } });
+    expect(resolveRoute('POST', '/nope')).toMatchObject({ ok: false, problem: { status: 404, code: 'NotFound' } });
+  });
+
+  test.each([
+    ['', 'EmptyBody'],
+    ['{', 'InvalidJson'],
+    ['[]', 'InvalidRequest'],
+    ['{}', 'MissingMessages'],
+    ['{"messages":[]}', 'MissingMessages'],
+    ['{"messages":"hi"}', 'InvalidRequest'],
+    ['{"messages":[{"role":"robot","content":[{"text":"x"}]}]}', 'InvalidRequest'],
+    ['{"messages":[{"role":"user","content":[]}]}', 'InvalidRequest'],
+    ['{"messages":[{"role":"user","content":["x"]}]}', 'InvalidRequest'],
+    ['{"messages":[{"role":"user","content":[{"text":"x"}]}],"inferenceConfig":3}', 'InvalidRequest'],
+    ['{"messages":[{"role":"user","content":[{"text":"x"}]}],"prompt":"x"}', 'UnknownField'],
+    ['{"messages":[{"role":"user","content":[{"text":"x"}]}],"modelId":"other"}', 'UnknownModelId'],
+    ['{"messages":[{"role":"user","content":[{"image":{"format":"png","source":{"bytes":"***"}}}]}]}', 'InvalidRequest'],
+  ])('converse body %s → %s', (body, code) => {
+    const result = validateConverseBody(Buffer.from(body), config);
+    expect(result).toMatchObject({ ok: false, problem: { status: 400, code } });
+    expect(result.ok ? '' : result.problem.message.length).toBeGreaterThan(10);
+  });
+
+  test('a valid converse body: default profile, base64 image bytes decoded for the SDK', () => {
+    const body = { messages: [{ role: 'user', content: [{ text: 'x' }, { image: { format: 'png', source: { bytes: Buffer.from('PNG').toString('base64') } } }] }], inferenceConfig: { maxTokens: 5 } };
+    const result = validateConverseBody(Buffer.from(JSON.stringify(body)), config);
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(result.value.modelId).toBe(config.profileIds[0]);
+      const content = (result.value.input.messages as Array<{ content: Array<{ image?: { source: { bytes: Uint8Array } } }> }>)[0].content;
+      expect(Buffer.from(content[1].image!.source.bytes).toString()).toBe('PNG');
+      expect(result.value.input.inferenceConfig).toEqual({ maxTokens: 5 });
+    }
+  });
+
+  test('invoke: bytes untouched, modelId from the query string', () => {
+    const body = Buffer.from([1, 2, 3]);
+    const result = validateInvokeRequest({ method: 'POST', path: '/invoke', query: { modelId: config.profileIds[1] }, headers: {}, body }, config);
+    expect(result).toEqual({ ok: true, value: { modelId: config.profileIds[1], body, contentType: 'application/json', accept: 'application/json' } });
+  });
+
+  test('API Gateway events: base64 bodies are decoded, bad base64 is a 400', () => {
+    const event = { httpMethod: 'POST', path: '/converse', resource: '/converse', headers: { 'Content-Type': 'application/json' }, body: Buffer.from('{"a":1}').toString('base64'), isBase64Encoded: true };
+    const decoded = requestFromApiGatewayEvent(event as never);
+    expect(decoded.ok && Buffer.from(decoded.value.body).toString()).toBe('{"a":1}');
+    expect(decoded.ok && decoded.value.headers['content-type']).toBe('application/json');
+    expect(requestFromApiGatewayEvent({ ...event, body: '%%%' } as never)).toMatchObject({ ok: false, problem: { status: 400, code: 'InvalidBase64Body' } });
+  });
+});

@@ -264,15 +264,27 @@ Array<{ step: CrossRegionStep; region: string; request: AuthorizationRequest }> 
   const viaProfile = { 'bedrock:InferenceProfileArn': profileArn };
   if (profile.isGlobal) {
     steps.push(
-      { step: CrossRegionStep.IN_REGION_MODEL, region: sourceRegion, resource: foundationModelArn(partition, sourceRegion, profile.modelId),
-        context: { 'aws:RequestedRegion': sourceRegion, ...viaProfile } },
-      { step: CrossRegionStep.GLOBAL_MODEL, region: UNSPECIFIED_REGION, resource: foundationModelArn(partition, '', profile.modelId),
-        context: { 'aws:RequestedRegion': UNSPECIFIED_REGION, ...viaProfile } },
+      {
+        step: CrossRegionStep.IN_REGION_MODEL,
+        region: sourceRegion,
+        resource: foundationModelArn(partition, sourceRegion, profile.modelId),
+        context: { 'aws:RequestedRegion': sourceRegion, ...viaProfile },
+      },
+      {
+        step: CrossRegionStep.GLOBAL_MODEL,
+        region: UNSPECIFIED_REGION,
+        resource: foundationModelArn(partition, '', profile.modelId),
+        context: { 'aws:RequestedRegion': UNSPECIFIED_REGION, ...viaProfile },
+      },
     );
   } else {
     for (const region of destinations) {
-      steps.push({ step: CrossRegionStep.DESTINATION_MODEL, region, resource: foundationModelArn(partition, region, profile.modelId),
-        context: { 'aws:RequestedRegion': region, ...viaProfile } });
+      steps.push({
+        step: CrossRegionStep.DESTINATION_MODEL,
+        region,
+        resource: foundationModelArn(partition, region, profile.modelId),
+        context: { 'aws:RequestedRegion': region, ...viaProfile },
+      });
     }
   }
   return steps.flatMap(s => INVOKE_ACTIONS.map(action => ({

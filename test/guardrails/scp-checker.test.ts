@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { deniedSteps, EU_SONNET, fixture, GLOBAL_SONNET, scpOf, US_HAIKU } from './support';
 import { INVOKE_ACTIONS } from '../../lib/invoke-policy';
 import {
   checkCrossRegionCall, CrossRegionStep, loadIamSimulate, parseScpFile, readScpFile, ScpSimulator, suggestedGenerateCommand,
 } from '../../lib/scp-checker';
-import { deniedSteps, EU_SONNET, fixture, GLOBAL_SONNET, scpOf, US_HAIKU } from './support';
 
 // The SCPs below are AWS's examples (fixtures/_source.md gives each one's URL).
 
@@ -123,7 +123,9 @@ describe('the checker inputs', () => {
     const scp = scpOf('org.json', {
       Version: '2012-10-17',
       Statement: [{
-        Effect: 'Deny', NotAction: 'iam:*', Resource: '*',
+        Effect: 'Deny',
+        NotAction: 'iam:*',
+        Resource: '*',
         Condition: {
           StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'unspecified'] },
           ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/AWSControlTowerExecution' },

@@ -1,8 +1,8 @@
+import { deniedSteps, EU_SONNET, GLOBAL_SONNET, scpOf, US_HAIKU } from './support';
 import { CrossRegionInferenceProfile } from '../../lib/cross-region-inference-profile';
 import { InferenceProfileCatalog } from '../../lib/inference-profile-catalog';
 import { checkCrossRegionCall, CrossRegionStep, ScpSimulator } from '../../lib/scp-checker';
 import { CrossRegionScpOptions, crossRegionScpDocument, DEFAULT_EXEMPT_ACTIONS, SCP_SIDS } from '../../lib/scp-statements';
-import { deniedSteps, EU_SONNET, GLOBAL_SONNET, scpOf, US_HAIKU } from './support';
 
 const US_SONNET = CrossRegionInferenceProfile.fromId('us.anthropic.claude-sonnet-4-5-20250929-v1:0');
 const GOV_HAIKU = CrossRegionInferenceProfile.fromId('us-gov.anthropic.claude-3-haiku-20240307-v1:0');
@@ -114,7 +114,10 @@ describe('the generated SCP', () => {
   test('exemptPrincipalArns exempts the privileged role from every deny', async () => {
     const privileged = 'arn:aws:iam::111122223333:role/AWSControlTowerExecution';
     const simulator = await simulatorFor({
-      approvedRegions: ['us-east-1'], profiles: [US_HAIKU], allowOnlyListedProfiles: true, denyGlobalProfiles: true,
+      approvedRegions: ['us-east-1'],
+      profiles: [US_HAIKU],
+      allowOnlyListedProfiles: true,
+      denyGlobalProfiles: true,
       exemptPrincipalArns: ['arn:aws:iam::*:role/AWSControlTowerExecution'],
     });
     const ec2 = {

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { CliIo, EXIT_OK, EXIT_USAGE, messageOf, PROCESS_IO } from './cli-io';
+import { CrossRegionInferenceProfile } from '../cross-region-inference-profile';
+import { InferenceProfileCatalog } from '../inference-profile-catalog';
+import { crossRegionScpDocument, DEFAULT_EXEMPT_ACTIONS } from '../scp-statements';
+
+const USAGE = `Usage: generate-scp --profile ID [--profile ID ...] --approved-region REGION [--approved-region REGION ...]
+                    [--allow-only-listed-profiles] [--deny-global-profiles]
+                    [--exempt-principal-arn ARN ...] [--exempt-action ACTION ...] [--catalog FILE]
+
+Prints a service control policy (JSON) that denies every region outside the approved ones, except
+requests Amazon Bedrock makes on behalf of an inference profile, so that cross-region inference can
+reach the profiles' destination regions. The call on the profile itself must be made in an approved region.
+
+  --profile ID                   an inference profile your organisation uses (repeatable)
+  --approved-region REGION       a region your organisation approves (repeatable)
+  --allow-only-listed-profiles   deny Bedrock inference through any other inference profile
+  --deny-global-profiles         deny global. profiles (region-less requests) while allowing geographic ones
+  --exempt-principal-arn ARN     a principal your region deny already exempts, e.g.
+                                 arn:aws:iam::*:role/AWSControlTowerExecution (repeatable)
+  --exempt-action ACTION         an action the region deny does not apply to (repeatable; replaces the
+                                 default: ${DEFAULT_EXEMPT_ACTIONS.join(', ')})
+  --catalog FILE                 an inference-profile catalog instead of the bundled one
+  -h, --help                     this help
+
+Check the result against your other SCPs with check-scp. Exit status: 0 printed, 2 usage or input error.`;
+
+/** Runs `generate-scp` with `argv` (without the node and script paths); resolves to the exit status. */
+export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'profile': { type: 'string', multiple: true },
+        'approved-region': { type: 'string', multiple: true },
+        'allow-only-listed-profiles': { type: 'boolean' },
+        'deny-global-profiles': { type: 'boolean' },
+        'exempt-principal-arn': { type: 'string', multiple: true },
+        'exempt-action': { type: 'string', multiple: true },
+        'catalog': { type: 'string' },
+        'help': { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    io.err(`generate-scp: ${messageOf(e)}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return EXIT_OK;
+  }
+  const missing = [
+    ...(values.profile?.length ? [] : ['--profile']),
+    ...(values['approved-region']?.length ? [] : ['--approved-region']),
+  ];
+  if (missing.length > 0) {
+    io.err(`generate-scp: missing ${missing.join(', ')}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  try {
+    const catalog = values.catalog ? InferenceProfileCatalog.fromFile(values.catalog) : undefined;
+    const document = crossRegionScpDocument({
+      approvedRegions: values['approved-region']!,
+      profiles: values.profile!.map(id => CrossRegionInferenceProfile.fromId(id, { catalog })),
+      allowOnlyListedProfiles: values['allow-only-listed-profiles'],
+      denyGlobalProfiles: values['deny-global-profiles'],
+      exemptPrincipalArns: values['exempt-principal-arn'],
+      exemptActions: values['exempt-action'],
+    });
+    io.out(JSON.stringify(document, undefined, 2));
+    return EXIT_OK;
+  } catch (e) {
+    io.err(`generate-scp: ${messageOf(e)}`);
+    return EXIT_USAGE;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then(code => { process.exitCode = code; });
+}

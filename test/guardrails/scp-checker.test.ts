@@ -114,6 +114,16 @@ describe('the checker inputs', () => {
     await expect(ScpSimulator.create([])).rejects.toThrow(/at least one SCP file/);
   });
 
+  test('no file in lib/ imports the AGPL-3.0 iam-simulate statically', () => {
+    const libDir = path.join(__dirname, '..', '..', 'lib');
+    const sources = (fs.readdirSync(libDir, { recursive: true }) as string[])
+      .filter(f => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    expect(sources).toContain('scp-checker.ts');
+    const offenders = sources.filter(f => /(from\s+|require\(\s*|import\(\s*)['"]@cloud-copilot\//
+      .test(fs.readFileSync(path.join(libDir, f), 'utf-8')));
+    expect(offenders).toEqual([]);
+  });
+
   test('a missing iam-simulate says how to install it', () => {
     expect(() => loadIamSimulate('@cloud-copilot/iam-simulate-not-installed'))
       .toThrow(/AGPL-3\.0.*npm install --save-dev @cloud-copilot\/iam-simulate-not-installed/);

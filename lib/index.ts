@@ -6,3 +6,6 @@ export { CrossRegionScpOptions } from './scp-statements';
 export * from './organization-guardrails';
 export * from './invoker-authorization';
 export * from './regional-invoker';
+export { InvokerAlarms, InvokerAlarmsProps } from './invoker-alarms';
+export * from './routing-pattern';
+export * from './cross-region-inference-api';

@@ -38,24 +38,8 @@ export interface CircuitBreakerOptions {
   readonly cooldown?: Duration;
 }
 
-/** Properties of a {@link RegionalInvoker}. */
-export interface RegionalInvokerProps {
-  /**
-   * The system-defined cross-region profiles this invoker may call; the first is the default when a
-   * request names none. All must share one geography, and the stack's region and every fallback
-   * region must be a source region of each.
-   */
-  readonly profiles: CrossRegionInferenceProfile[];
-
-  /**
-   * Source regions to fall back to, in order, when the stack's own region throttles, errors or is
-   * slow. Each must be inside the profiles' geography. The invoker calls Bedrock in those regions
-   * directly (through the same profile), so its role is granted the profile there too.
-   *
-   * @default - no fallback: only the stack's own region is called (Bedrock's own cross-region routing still applies)
-   */
-  readonly fallbackRegions?: string[];
-
+/** Settings of an invoker that do not depend on where it is deployed. */
+export interface InvokerSettings {
   /**
    * A data-residency rule every destination region must satisfy; checked at synth time.
    *
@@ -177,6 +161,25 @@ export interface RegionalInvokerProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Properties of a {@link RegionalInvoker}. */
+export interface RegionalInvokerProps extends InvokerSettings {
+  /**
+   * The system-defined cross-region profiles this invoker may call; the first is the default when a
+   * request names none. All must share one geography, and the stack's region and every fallback
+   * region must be a source region of each.
+   */
+  readonly profiles: CrossRegionInferenceProfile[];
+
+  /**
+   * Source regions to fall back to, in order, when the stack's own region throttles, errors or is
+   * slow. Each must be inside the profiles' geography. The invoker calls Bedrock in those regions
+   * directly (through the same profile), so its role is granted the profile there too.
+   *
+   * @default - no fallback: only the stack's own region is called (Bedrock's own cross-region routing still applies)
+   */
+  readonly fallbackRegions?: string[];
 }
 
 /**
@@ -310,10 +313,9 @@ export class RegionalInvoker extends Construct {
    *
    * @param metricName one of RequestsServed, Attempts, Failovers, Throttles, Errors, Latency, TimeToFirstToken,
    *                   InputTokens, OutputTokens, ServedBySecondary, ClientErrors
-   * @param region the source region called
-   * @default region - this invoker's own region
+   * @param sourceRegion the source region called; defaults to this invoker's own region
    */
-  public metric(metricName: string, region?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  public metric(metricName: string, sourceRegion?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     const known = Object.values(INVOKER_METRIC_NAMES) as string[];
     if (!known.includes(metricName)) {
       throw new Error(`Unknown invoker metric '${metricName}'. Use one of: ${known.join(', ')}.`);
@@ -321,7 +323,7 @@ export class RegionalInvoker extends Construct {
     return new cloudwatch.Metric({
       namespace: INVOKER_METRICS_NAMESPACE,
       metricName,
-      dimensionsMap: { [INVOKER_SERVICE_DIMENSION]: this.serviceName, Region: region ?? this.regionPlan[0] },
+      dimensionsMap: { [INVOKER_SERVICE_DIMENSION]: this.serviceName, Region: sourceRegion ?? this.regionPlan[0] },
       statistic: cloudwatch.Stats.SUM,
       period: Duration.minutes(1),
       region: Stack.of(this).region,

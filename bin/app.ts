@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { buildSampleApp } from './sample-app';
+
+buildSampleApp(new App());

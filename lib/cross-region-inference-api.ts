@@ -1,0 +1,459 @@
+import { Annotations, CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import { Construct } from 'constructs';
+import { CrossRegionInferenceProfile } from './cross-region-inference-profile';
+import { worstCaseFailoverTime } from './failover-time';
+import { InvokerSettings, RegionalInvoker } from './regional-invoker';
+import { RoutingKind, RoutingPattern } from './routing-pattern';
+
+/** A public hosted zone the deployment adds its records to. Plain strings, so every regional stack can use it. */
+export interface InferenceDomain {
+  /** The zone's name, e.g. `example.com`. */
+  readonly zoneName: string;
+  /** The zone's id, e.g. `Z0123456789ABCDEFGHIJ`. */
+  readonly hostedZoneId: string;
+}
+
+/** One endpoint of the deployment: a hostname, the profiles it serves and how its traffic is routed. */
+export interface InferenceEndpointOptions extends InvokerSettings {
+  /** Name of the endpoint: a DNS label (`chat`, `batch`); also names its stacks' constructs and metrics. */
+  readonly name: string;
+  /** The profiles this endpoint serves; the first is the default. */
+  readonly profiles: CrossRegionInferenceProfile[];
+  /** How Route 53 routes this endpoint's traffic over its regions. */
+  readonly routing: RoutingPattern;
+  /**
+   * The endpoint's hostname in the hosted zone.
+   *
+   * @default - `<name>.<zoneName>`
+   */
+  readonly recordName?: string;
+}
+
+/** Settings of the health checks behind DNS routing. */
+export interface HealthCheckSettings {
+  /**
+   * Interval of the HTTPS check of `/health`: 10 s (fast, extra cost) or 30 s.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly requestInterval?: Duration;
+  /**
+   * Consecutive failed HTTPS checks before a region is unhealthy (1 to 10).
+   *
+   * @default 3
+   */
+  readonly failureThreshold?: number;
+  /**
+   * Period of the Bedrock error and throttle alarms the alarm-based checks follow (a whole number of
+   * minutes: Route 53 needs standard-resolution metrics).
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly alarmPeriod?: Duration;
+  /**
+   * Periods in alarm before a region is unhealthy.
+   *
+   * @default 1
+   */
+  readonly alarmEvaluationPeriods?: number;
+  /**
+   * Bedrock errors (5xx, 529, timeouts) per period in a region that make it unhealthy.
+   *
+   * @default 5
+   */
+  readonly errorThreshold?: number;
+  /**
+   * Bedrock throttles per period in a region that make it unhealthy.
+   *
+   * @default 10
+   */
+  readonly throttleThreshold?: number;
+}
+
+/** Properties of a {@link CrossRegionInferenceApi}. */
+export interface CrossRegionInferenceApiProps {
+  /** The endpoints; several make a hybrid deployment (for example `chat` active–active and `batch` active–passive). */
+  readonly endpoints: InferenceEndpointOptions[];
+
+  /**
+   * The AWS account of every stack.
+   *
+   * @default - the CLI's default account (`CDK_DEFAULT_ACCOUNT`), or account-agnostic stacks
+   */
+  readonly account?: string;
+
+  /**
+   * The hosted zone for the endpoints' hostnames, certificates and DNS routing.
+   *
+   * @default - no DNS routing: the regional endpoints are stack outputs, and a warning says so
+   */
+  readonly domain?: InferenceDomain;
+
+  /**
+   * The region of the routing stack (health checks, records, global dashboard). Route 53 publishes
+   * health-check metrics in us-east-1 only, so that is the natural home.
+   *
+   * @default 'us-east-1'
+   */
+  readonly routingRegion?: string;
+
+  /**
+   * Health-check settings.
+   *
+   * @default - 10 s HTTPS checks, 3 failures, 1-minute alarms on 5 errors or 10 throttles
+   */
+  readonly healthChecks?: HealthCheckSettings;
+
+  /**
+   * TTL of the routing records (Route 53 recommends 60 s or less with health checks).
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly recordTtl?: Duration;
+
+  /**
+   * Prefix of the stack names and of the alarm names.
+   *
+   * @default - the construct id
+   */
+  readonly namePrefix?: string;
+}
+
+/** What Route 53 needs to know about one region of one endpoint. */
+interface RegionalTarget {
+  readonly region: string;
+  readonly hostname: string;
+  readonly errorAlarmName: string;
+  readonly throttleAlarmName: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/**
+ * A multi-region Bedrock inference API in one construct: a regional stack per region with the
+ * invokers (each falling back to the endpoint's other regions), and a routing stack with Route 53
+ * health checks and records for active–passive, active–active or hybrid routing.
+ *
+ * Place it in an `App` or a `Stage`. Cross-stack values are plain strings (hostnames, alarm names),
+ * so no cross-region references are needed; the routing stack depends on the regional stacks.
+ */
+export class CrossRegionInferenceApi extends Construct {
+  /** The regional stacks, in order of first appearance across the endpoints. */
+  public readonly regionalStacks: Stack[];
+  /** The routing stack. */
+  public readonly routingStack: Stack;
+  /** Every region deployed to. */
+  public readonly regions: string[];
+  /**
+   * Worst-case time for DNS to move clients off a failed region: the slower of the HTTPS check
+   * (interval x threshold) and the alarm checks (period x evaluation periods), plus the record TTL.
+   * Zero when DNS routing is off.
+   */
+  public readonly worstCaseFailoverTime: Duration;
+  /** The failure-detection part of {@link worstCaseFailoverTime}. */
+  public readonly failureDetectionTime: Duration;
+
+  private readonly invokers = new Map<string, RegionalInvoker>();
+  private readonly endpointNames: string[];
+  private readonly prefix: string;
+
+  constructor(scope: Construct, id: string, props: CrossRegionInferenceApiProps) {
+    super(scope, id);
+    if (props.endpoints.length === 0) {
+      throw new Error('endpoints is empty: give at least one endpoint ({ name, profiles, routing }).');
+    }
+    this.prefix = props.namePrefix ?? id;
+    this.endpointNames = props.endpoints.map(e => e.name);
+    validateEndpointNames(this.endpointNames);
+    const settings = resolveHealthChecks(props.healthChecks ?? {});
+    const recordTtl = props.recordTtl ?? Duration.seconds(30);
+    if (recordTtl.toSeconds() > 60) {
+      Annotations.of(this).addWarningV2('cdk-bedrock-cross-region:record-ttl',
+        `recordTtl is ${recordTtl.toSeconds()} s; Route 53 recommends 60 s or less for records with health checks, `
+        + 'and every second of TTL adds to the worst-case failover time.');
+    }
+
+    const account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT;
+    this.regions = [...new Set(props.endpoints.flatMap(e => e.routing.regions))];
+    const stacks = new Map<string, Stack>();
+    for (const region of this.regions) {
+      stacks.set(region, new Stack(this, region, {
+        stackName: `${this.prefix}-${region}`,
+        env: { account, region },
+        description: `Bedrock cross-region inference: invokers in ${region} (${this.prefix})`,
+      }));
+    }
+    this.regionalStacks = [...stacks.values()];
+    const routingRegion = props.routingRegion ?? 'us-east-1';
+    this.routingStack = new Stack(this, 'Routing', {
+      stackName: `${this.prefix}-routing`,
+      env: { account, region: routingRegion },
+      description: `Bedrock cross-region inference: DNS routing and health checks (${this.prefix})`,
+    });
+    this.regionalStacks.forEach(stack => this.routingStack.addDependency(stack, 'health checks follow the regional alarms and hostnames'));
+
+    for (const endpoint of props.endpoints) {
+      const targetsByRegion = endpoint.routing.regions.map(region => this.deployRegion(
+        stacks.get(region)!, endpoint, region, settings, props.domain));
+      if (props.domain) {
+        this.route(endpoint, targetsByRegion, settings, recordTtl, props.domain);
+      }
+    }
+
+    if (props.domain) {
+      const breakdown = worstCaseFailoverTime({
+        healthCheckIntervalSeconds: settings.requestInterval.toSeconds(),
+        healthCheckFailureThreshold: settings.failureThreshold,
+        alarmPeriodSeconds: settings.alarmPeriod.toSeconds(),
+        alarmEvaluationPeriods: settings.alarmEvaluationPeriods,
+        recordTtlSeconds: recordTtl.toSeconds(),
+      });
+      this.failureDetectionTime = Duration.seconds(breakdown.detectionSeconds);
+      this.worstCaseFailoverTime = Duration.seconds(breakdown.worstCaseSeconds);
+    } else {
+      this.failureDetectionTime = Duration.seconds(0);
+      this.worstCaseFailoverTime = Duration.seconds(0);
+      Annotations.of(this).addWarningV2('cdk-bedrock-cross-region:dns-routing-off',
+        'No domain given: DNS routing and health checks are off. Clients must call the regional endpoints (stack outputs) '
+        + 'themselves; only the in-request fallback between regions protects them. Pass `domain: { zoneName, hostedZoneId }` '
+        + 'to route with Route 53.');
+    }
+  }
+
+  /**
+   * The invoker of an endpoint in a region.
+   *
+   * @throws if the endpoint is not deployed in that region
+   */
+  public invoker(endpointName: string, region: string): RegionalInvoker {
+    const invoker = this.invokers.get(`${endpointName}@${region}`);
+    if (!invoker) {
+      throw new Error(`No invoker for endpoint '${endpointName}' in '${region}'. Endpoints: ${this.endpointNames.join(', ')}; `
+        + `regions: ${this.regions.join(', ')}.`);
+    }
+    return invoker;
+  }
+
+  /** The regional stack of a region. */
+  public regionalStack(region: string): Stack {
+    const stack = this.regionalStacks.find(s => s.region === region);
+    if (!stack) {
+      throw new Error(`'${region}' is not deployed; regions: ${this.regions.join(', ')}.`);
+    }
+    return stack;
+  }
+
+  private deployRegion(stack: Stack, endpoint: InferenceEndpointOptions, region: string,
+    settings: Required<HealthCheckSettings>, domain: InferenceDomain | undefined): RegionalTarget {
+    const invoker = new RegionalInvoker(stack, endpoint.name, {
+      ...endpoint,
+      fallbackRegions: endpoint.routing.fallbackOrderFrom(region),
+      serviceName: `${this.prefix}-${endpoint.name}`,
+    });
+    this.invokers.set(`${endpoint.name}@${region}`, invoker);
+    new CfnOutput(stack, `${endpoint.name}RegionalUrl`, {
+      value: invoker.url,
+      description: `Regional URL of the '${endpoint.name}' endpoint in ${region}`,
+    });
+
+    const recordName = domain ? this.recordNameOf(endpoint, domain) : endpoint.name;
+    const target: RegionalTarget = {
+      region,
+      hostname: `${region}.${recordName}`,
+      errorAlarmName: `${this.prefix}-${endpoint.name}-${region}-bedrock-errors`,
+      throttleAlarmName: `${this.prefix}-${endpoint.name}-${region}-bedrock-throttles`,
+    };
+    if (!domain) {
+      return target;
+    }
+
+    const alarm = (idSuffix: string, alarmName: string, metric: cloudwatch.IMetric, threshold: number, what: string) =>
+      new cloudwatch.Alarm(stack, `${endpoint.name}${idSuffix}`, {
+        alarmName,
+        alarmDescription: `Route 53 marks '${endpoint.name}' in ${region} unhealthy while this is in ALARM: Bedrock ${what} in ${region}. `
+          + `Check the AWS Health Dashboard and Bedrock quotas for ${region}; traffic moves to the other regions meanwhile.`,
+        metric,
+        threshold,
+        evaluationPeriods: settings.alarmEvaluationPeriods,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    const healthSignal = (created: cloudwatch.Alarm) => {
+      for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
+        Validations.of(created).acknowledge({
+          id: `${pack}-CloudWatchAlarmAction`,
+          reason: 'A health signal, not a notification: a Route 53 CLOUDWATCH_METRIC health check follows this alarm and moves '
+            + 'traffic; people are paged by the InvokerAlarms topic.',
+        });
+      }
+    };
+    healthSignal(alarm('BedrockErrorsAlarm', target.errorAlarmName, invoker.metricErrors({ period: settings.alarmPeriod }),
+      settings.errorThreshold, `errors (5xx, 529, timeouts) at or above ${settings.errorThreshold} per ${settings.alarmPeriod.toMinutes()} min`));
+    healthSignal(alarm('BedrockThrottlesAlarm', target.throttleAlarmName, invoker.metricThrottles({ period: settings.alarmPeriod }),
+      settings.throttleThreshold, `throttles at or above ${settings.throttleThreshold} per ${settings.alarmPeriod.toMinutes()} min`));
+
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, `${endpoint.name}Zone`, domain);
+    const certificate = new acm.Certificate(stack, `${endpoint.name}Certificate`, {
+      domainName: recordName,
+      subjectAlternativeNames: [target.hostname],
+      validation: acm.CertificateValidation.fromDns(zone),
+    });
+    const sharedDomain = new apigateway.DomainName(stack, `${endpoint.name}Domain`, {
+      domainName: recordName,
+      certificate,
+      endpointType: apigateway.EndpointType.REGIONAL,
+      securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
+      mapping: invoker.api,
+    });
+    new apigateway.DomainName(stack, `${endpoint.name}RegionalDomain`, {
+      domainName: target.hostname,
+      certificate,
+      endpointType: apigateway.EndpointType.REGIONAL,
+      securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
+      mapping: invoker.api,
+    });
+    new route53.ARecord(stack, `${endpoint.name}RegionalRecord`, {
+      zone,
+      recordName: target.hostname,
+      target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(sharedDomain)),
+      comment: `'${endpoint.name}' in ${region}: the target of the routing records and of the /health check`,
+    });
+    return target;
+  }
+
+  private route(endpoint: InferenceEndpointOptions, regionalTargets: RegionalTarget[], settings: Required<HealthCheckSettings>,
+    ttl: Duration, domain: InferenceDomain): void {
+    const scope = new Construct(this.routingStack, endpoint.name);
+    const zone = route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', domain);
+    const healthChecks = new Map(regionalTargets.map(target => [target.region, this.healthCheckFor(scope, target, settings)]));
+    const recordName = this.recordNameOf(endpoint, domain);
+    const cname = (id: string, name: string, target: string, options: Partial<route53.RecordSetOptions>) =>
+      new route53.CnameRecord(scope, id, { zone, recordName: name, domainName: target, ttl, ...options });
+
+    switch (endpoint.routing.kind) {
+      case RoutingKind.ACTIVE_PASSIVE: {
+        // Route 53 allows one PRIMARY and one SECONDARY per name: further secondaries are chained
+        // through `failover-<n>.<recordName>`, each level its own failover pair.
+        const chain = regionalTargets;
+        for (let level = 0; level < chain.length - 1; level++) {
+          const name = level === 0 ? recordName : `failover-${level}.${recordName}`;
+          const primary = chain[level];
+          cname(`Primary${level}`, name, primary.hostname, {
+            failover: route53.Failover.PRIMARY,
+            setIdentifier: `${primary.region}-primary`,
+            healthCheck: healthChecks.get(primary.region),
+          });
+          const isLastPair = level === chain.length - 2;
+          const secondary = chain[level + 1];
+          cname(`Secondary${level}`, name, isLastPair ? secondary.hostname : `failover-${level + 1}.${recordName}`, {
+            failover: route53.Failover.SECONDARY,
+            setIdentifier: isLastPair ? `${secondary.region}-secondary` : `failover-${level + 1}`,
+            healthCheck: isLastPair ? healthChecks.get(secondary.region) : undefined,
+          });
+        }
+        break;
+      }
+      case RoutingKind.ACTIVE_ACTIVE_LATENCY:
+        for (const target of regionalTargets) {
+          cname(`Latency-${target.region}`, recordName, target.hostname, {
+            region: target.region,
+            setIdentifier: target.region,
+            healthCheck: healthChecks.get(target.region),
+          });
+        }
+        break;
+      case RoutingKind.ACTIVE_ACTIVE_WEIGHTED:
+        for (const target of regionalTargets) {
+          cname(`Weighted-${target.region}`, recordName, target.hostname, {
+            weight: endpoint.routing.weightOf(target.region),
+            setIdentifier: target.region,
+            healthCheck: healthChecks.get(target.region),
+          });
+        }
+        break;
+    }
+    new CfnOutput(this.routingStack, `${endpoint.name}Url`, {
+      value: `https://${recordName}/`,
+      description: `'${endpoint.name}' endpoint (${endpoint.routing.kind})`,
+    });
+  }
+
+  /**
+   * A region is healthy only if its API answers /health AND Bedrock is neither erroring nor throttling
+   * there: a CALCULATED check over one HTTPS check and two alarm-based checks.
+   */
+  private healthCheckFor(scope: Construct, target: RegionalTarget, settings: Required<HealthCheckSettings>): route53.IHealthCheck {
+    const https = new route53.HealthCheck(scope, `Https-${target.region}`, {
+      type: route53.HealthCheckType.HTTPS,
+      fqdn: target.hostname,
+      port: 443,
+      resourcePath: '/health',
+      enableSNI: true,
+      requestInterval: settings.requestInterval,
+      failureThreshold: settings.failureThreshold,
+    });
+    const alarmCheck = (id: string, alarmName: string) => new route53.HealthCheck(scope, `${id}-${target.region}`, {
+      type: route53.HealthCheckType.CLOUDWATCH_METRIC,
+      alarmIdentifier: { name: alarmName, region: target.region },
+      insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.LAST_KNOWN_STATUS,
+    });
+    const children = [https, alarmCheck('BedrockErrors', target.errorAlarmName), alarmCheck('BedrockThrottles', target.throttleAlarmName)];
+    return new route53.HealthCheck(scope, `Region-${target.region}`, {
+      type: route53.HealthCheckType.CALCULATED,
+      childHealthChecks: children,
+      healthThreshold: children.length,
+    });
+  }
+
+  private recordNameOf(endpoint: InferenceEndpointOptions, domain: InferenceDomain): string {
+    return endpoint.recordName ?? `${endpoint.name}.${domain.zoneName}`;
+  }
+}
+
+function validateEndpointNames(names: string[]): void {
+  for (const name of names) {
+    if (!DNS_LABEL.test(name)) {
+      throw new Error(`Endpoint name '${name}' must be a DNS label: 1 to 40 lowercase letters, digits or hyphens, `
+        + 'not starting or ending with a hyphen (it becomes part of the hostname and of construct ids).');
+    }
+  }
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) {
+    throw new Error(`Endpoint name '${duplicate}' is used twice; give each endpoint its own name.`);
+  }
+}
+
+function resolveHealthChecks(settings: HealthCheckSettings): Required<HealthCheckSettings> {
+  const resolved: Required<HealthCheckSettings> = {
+    requestInterval: settings.requestInterval ?? Duration.seconds(10),
+    failureThreshold: settings.failureThreshold ?? 3,
+    alarmPeriod: settings.alarmPeriod ?? Duration.minutes(1),
+    alarmEvaluationPeriods: settings.alarmEvaluationPeriods ?? 1,
+    errorThreshold: settings.errorThreshold ?? 5,
+    throttleThreshold: settings.throttleThreshold ?? 10,
+  };
+  const interval = resolved.requestInterval.toSeconds();
+  if (interval !== 10 && interval !== 30) {
+    throw new Error(`healthChecks.requestInterval must be 10 or 30 seconds (Route 53's only choices); got ${interval} s.`);
+  }
+  if (!Number.isInteger(resolved.failureThreshold) || resolved.failureThreshold < 1 || resolved.failureThreshold > 10) {
+    throw new Error(`healthChecks.failureThreshold must be a whole number from 1 to 10; got ${resolved.failureThreshold}.`);
+  }
+  const period = resolved.alarmPeriod.toSeconds();
+  if (period < 60 || period % 60 !== 0) {
+    throw new Error(`healthChecks.alarmPeriod must be a whole number of minutes: Route 53 alarm-based health checks need `
+      + `standard-resolution metrics; got ${period} s.`);
+  }
+  for (const key of ['alarmEvaluationPeriods', 'errorThreshold', 'throttleThreshold'] as const) {
+    const value = resolved[key];
+    if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < 1)) {
+      throw new Error(`healthChecks.${key} must be a whole number of at least 1; got ${value}.`);
+    }
+  }
+  return resolved;
+}

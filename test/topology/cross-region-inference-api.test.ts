@@ -1,0 +1,226 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import {
+  CrossRegionInferenceApi, CrossRegionInferenceApiProps, CrossRegionInferenceProfile, InferenceEndpointOptions,
+  ResidencyConstraint, RoutingPattern,
+} from '../../lib';
+import { nagFindings } from '../support/nag';
+
+const EU = CrossRegionInferenceProfile.fromId('eu.anthropic.claude-3-7-sonnet-20250219-v1:0');
+const US = CrossRegionInferenceProfile.fromId('us.anthropic.claude-sonnet-4-5-20250929-v1:0');
+const DOMAIN = { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
+
+function deploy(props: Partial<CrossRegionInferenceApiProps> & { endpoints?: InferenceEndpointOptions[] } = {}) {
+  const app = new App();
+  const api = new CrossRegionInferenceApi(app, 'Bedrock', {
+    account: '111111111111',
+    domain: DOMAIN,
+    endpoints: [{
+      name: 'chat',
+      profiles: [EU],
+      routing: RoutingPattern.activePassive({ primary: 'eu-west-1', secondaries: ['eu-central-1', 'eu-west-3'] }),
+    }],
+    ...props,
+  });
+  return { app, api };
+}
+
+const records = (stack: Stack) => Object.values<any>(Template.fromStack(stack).findResources('AWS::Route53::RecordSet')).map(r => r.Properties);
+
+describe('active–passive', () => {
+  const { app, api } = deploy();
+  const routing = Template.fromStack(api.routingStack);
+
+  test('one regional stack per region and a routing stack that depends on them', () => {
+    expect(api.regionalStacks.map(s => s.region)).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
+    expect(api.routingStack.region).toBe('us-east-1');
+    expect(api.routingStack.dependencies.map(s => s.region).sort()).toEqual(['eu-central-1', 'eu-west-1', 'eu-west-3']);
+  });
+
+  test('each invoker falls back to the other regions of the endpoint, in order', () => {
+    expect(api.invoker('chat', 'eu-west-1').regionPlan).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
+    expect(api.invoker('chat', 'eu-central-1').regionPlan).toEqual(['eu-central-1', 'eu-west-1', 'eu-west-3']);
+    expect(() => api.invoker('chat', 'us-east-1')).toThrow(/No invoker for endpoint 'chat' in 'us-east-1'/);
+  });
+
+  test('failover records: PRIMARY and SECONDARY per level, chained for further secondaries', () => {
+    const rs = records(api.routingStack);
+    expect(rs.map(r => [r.Name, r.Type, r.Failover, r.SetIdentifier, r.ResourceRecords[0], r.TTL])).toEqual([
+      ['chat.example.com.', 'CNAME', 'PRIMARY', 'eu-west-1-primary', 'eu-west-1.chat.example.com', '30'],
+      ['chat.example.com.', 'CNAME', 'SECONDARY', 'failover-1', 'failover-1.chat.example.com', '30'],
+      ['failover-1.chat.example.com.', 'CNAME', 'PRIMARY', 'eu-central-1-primary', 'eu-central-1.chat.example.com', '30'],
+      ['failover-1.chat.example.com.', 'CNAME', 'SECONDARY', 'eu-west-3-secondary', 'eu-west-3.chat.example.com', '30'],
+    ]);
+    expect(rs.filter(r => r.HealthCheckId)).toHaveLength(3);
+    expect(rs.find(r => r.SetIdentifier === 'failover-1').HealthCheckId).toBeUndefined();
+  });
+
+  test('a region is healthy only if /health answers and Bedrock neither errors nor throttles there', () => {
+    routing.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: {
+        Type: 'HTTPS', FullyQualifiedDomainName: 'eu-west-1.chat.example.com', ResourcePath: '/health', Port: 443,
+        EnableSNI: true, RequestInterval: 10, FailureThreshold: 3,
+      },
+    });
+    routing.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: {
+        Type: 'CLOUDWATCH_METRIC',
+        AlarmIdentifier: { Name: 'Bedrock-chat-eu-central-1-bedrock-errors', Region: 'eu-central-1' },
+        InsufficientDataHealthStatus: 'LastKnownStatus',
+      },
+    });
+    routing.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: { Type: 'CLOUDWATCH_METRIC', AlarmIdentifier: { Name: 'Bedrock-chat-eu-west-3-bedrock-throttles', Region: 'eu-west-3' } },
+    });
+    const calculated = Object.values<any>(routing.findResources('AWS::Route53::HealthCheck'))
+      .filter(h => h.Properties.HealthCheckConfig.Type === 'CALCULATED').map(h => h.Properties.HealthCheckConfig);
+    expect(calculated).toHaveLength(3);
+    expect(calculated.every(c => c.HealthThreshold === 3 && c.ChildHealthChecks.length === 3)).toBe(true);
+    routing.resourceCountIs('AWS::Route53::HealthCheck', 12);
+  });
+
+  test('the alarms the health checks follow exist in each region, on the invoker\'s own metrics, standard resolution, no percentiles', () => {
+    const regional = Template.fromStack(api.regionalStack('eu-central-1'));
+    regional.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Bedrock-chat-eu-central-1-bedrock-errors',
+      Namespace: 'CdkBedrockCrossRegion/Invoker',
+      MetricName: 'Errors',
+      Dimensions: Match.arrayWith([{ Name: 'Region', Value: 'eu-central-1' }, { Name: 'service', Value: 'Bedrock-chat' }]),
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 5,
+      TreatMissingData: 'notBreaching',
+    });
+    regional.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Bedrock-chat-eu-central-1-bedrock-throttles', MetricName: 'Throttles', Threshold: 10,
+    });
+  });
+
+  test('a certificate, two regional custom domains and the regional alias record per region', () => {
+    for (const region of api.regions) {
+      const regional = Template.fromStack(api.regionalStack(region));
+      regional.hasResourceProperties('AWS::CertificateManager::Certificate', {
+        DomainName: 'chat.example.com',
+        SubjectAlternativeNames: [`${region}.chat.example.com`],
+        ValidationMethod: 'DNS',
+        DomainValidationOptions: Match.arrayWith([Match.objectLike({ HostedZoneId: DOMAIN.hostedZoneId })]),
+      });
+      regional.hasResourceProperties('AWS::ApiGateway::DomainName', {
+        DomainName: 'chat.example.com', EndpointConfiguration: { Types: ['REGIONAL'] }, SecurityPolicy: 'TLS_1_2',
+      });
+      regional.hasResourceProperties('AWS::ApiGateway::DomainName', { DomainName: `${region}.chat.example.com` });
+      regional.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: `${region}.chat.example.com.`, Type: 'A', AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+      });
+    }
+  });
+
+  test('the worst-case failover time is computed from the configuration: 90 s with the defaults', () => {
+    expect(api.failureDetectionTime.toSeconds()).toBe(60);
+    expect(api.worstCaseFailoverTime.toSeconds()).toBe(90);
+  });
+
+  test('passes the cdk-nag rule packs on every stack', () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+describe('active–active', () => {
+  test('latency records, one per region, each with its health check', () => {
+    const { api } = deploy({
+      endpoints: [{ name: 'chat', profiles: [US], routing: RoutingPattern.activeActiveLatency(['us-east-1', 'us-east-2', 'us-west-2']) }],
+    });
+    const rs = records(api.routingStack);
+    expect(rs.map(r => [r.Name, r.Region, r.SetIdentifier, r.ResourceRecords[0]])).toEqual([
+      ['chat.example.com.', 'us-east-1', 'us-east-1', 'us-east-1.chat.example.com'],
+      ['chat.example.com.', 'us-east-2', 'us-east-2', 'us-east-2.chat.example.com'],
+      ['chat.example.com.', 'us-west-2', 'us-west-2', 'us-west-2.chat.example.com'],
+    ]);
+    expect(rs.every(r => r.HealthCheckId && !r.Failover)).toBe(true);
+    expect(api.invoker('chat', 'us-east-2').regionPlan).toEqual(['us-east-2', 'us-east-1', 'us-west-2']);
+  });
+
+  test('weighted records carry their weights', () => {
+    const { api } = deploy({
+      endpoints: [{ name: 'chat', profiles: [US], routing: RoutingPattern.activeActiveWeighted([{ region: 'us-east-1', weight: 3 }, { region: 'us-west-2', weight: 1 }]) }],
+    });
+    expect(records(api.routingStack).map(r => [r.SetIdentifier, r.Weight])).toEqual([['us-east-1', 3], ['us-west-2', 1]]);
+  });
+});
+
+describe('hybrid', () => {
+  const { app, api } = deploy({
+    endpoints: [
+      { name: 'chat', profiles: [US], routing: RoutingPattern.activeActiveLatency(['us-east-1', 'us-west-2']) },
+      { name: 'batch', profiles: [CrossRegionInferenceProfile.fromId('us.amazon.nova-pro-v1:0')], routing: RoutingPattern.activePassive({ primary: 'us-west-2', secondaries: ['us-east-1'] }) },
+    ],
+  });
+
+  test('each endpoint has its own pattern, invokers share the regional stacks', () => {
+    expect(api.regions).toEqual(['us-east-1', 'us-west-2']);
+    const rs = records(api.routingStack);
+    expect(rs.filter(r => r.Name === 'chat.example.com.').every(r => r.Region)).toBe(true);
+    expect(rs.filter(r => r.Name === 'batch.example.com.').map(r => r.Failover)).toEqual(['PRIMARY', 'SECONDARY']);
+    expect(api.invoker('batch', 'us-west-2').regionPlan).toEqual(['us-west-2', 'us-east-1']);
+    Template.fromStack(api.regionalStack('us-east-1')).resourceCountIs('AWS::Lambda::Function', 2);
+  });
+
+  test('passes the cdk-nag rule packs', () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+describe('without a hosted zone', () => {
+  test('still deploys the invokers, outputs the regional endpoints and warns that DNS routing is off', () => {
+    const { api } = deploy({ domain: undefined });
+    Annotations.fromStack(api.routingStack); // the warning is on the construct, not a stack: read it from the tree
+    const warnings = api.node.metadata.filter(m => m.type === 'aws:cdk:warning').map(m => String(m.data));
+    expect(warnings.some(w => /DNS routing and health checks are off/.test(w))).toBe(true);
+    Template.fromStack(api.regionalStack('eu-west-1')).hasOutput('chatRegionalUrl', {});
+    Template.fromStack(api.routingStack).resourceCountIs('AWS::Route53::RecordSet', 0);
+    Template.fromStack(api.regionalStack('eu-west-1')).resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    expect(api.worstCaseFailoverTime.toSeconds()).toBe(0);
+  });
+});
+
+describe('failover time follows the configuration', () => {
+  test('slower health checks and longer alarms', () => {
+    const { api } = deploy({
+      healthChecks: { requestInterval: Duration.seconds(30), failureThreshold: 5, alarmPeriod: Duration.minutes(1), alarmEvaluationPeriods: 2 },
+      recordTtl: Duration.seconds(60),
+    });
+    expect(api.failureDetectionTime.toSeconds()).toBe(150);
+    expect(api.worstCaseFailoverTime.toSeconds()).toBe(210);
+  });
+});
+
+describe('validation', () => {
+  const endpoint = (routing: RoutingPattern, profiles = [EU]): InferenceEndpointOptions[] => [{ name: 'chat', profiles, routing }];
+  test.each<[string, () => unknown, RegExp]>([
+    ['no secondaries', () => RoutingPattern.activePassive({ primary: 'eu-west-1', secondaries: [] }), /'secondaries' is empty/],
+    ['a region twice', () => RoutingPattern.activePassive({ primary: 'eu-west-1', secondaries: ['eu-west-1'] }), /lists region 'eu-west-1' more than once/],
+    ['one latency region', () => RoutingPattern.activeActiveLatency(['eu-west-1']), /needs at least two regions/],
+    ['a zero weight', () => RoutingPattern.activeActiveWeighted([{ region: 'us-east-1', weight: 0 }, { region: 'us-west-2', weight: 1 }]), /weight of 'us-east-1' must be a whole number from 1 to 255/],
+    ['a region that is not a source region', () => deploy({ endpoints: endpoint(RoutingPattern.activePassive({ primary: 'eu-west-1', secondaries: ['eu-west-2'] })) }),
+      /'eu-west-2' is not a source region of inference profile/],
+    ['a region outside the geography', () => deploy({ endpoints: endpoint(RoutingPattern.activePassive({ primary: 'eu-west-1', secondaries: ['us-east-1'] })) }),
+      /outside the 'eu' geography/],
+    ['a region outside the residency constraint', () => deploy({ endpoints: [{ name: 'chat', profiles: [CrossRegionInferenceProfile.fromId('eu.anthropic.claude-sonnet-4-20250514-v1:0')], residency: ResidencyConstraint.EU_ONLY, routing: RoutingPattern.activePassive({ primary: 'eu-west-1', secondaries: ['il-central-1'] }) }] }),
+      /outside the residency constraint/],
+    ['no endpoints', () => deploy({ endpoints: [] }), /endpoints is empty/],
+    ['a bad endpoint name', () => deploy({ endpoints: [{ name: 'Chat_1', profiles: [EU], routing: RoutingPattern.activeActiveLatency(['eu-west-1', 'eu-central-1']) }] }), /Endpoint name 'Chat_1' must be a DNS label/],
+    ['duplicate endpoint names', () => deploy({ endpoints: [...endpoint(RoutingPattern.activeActiveLatency(['eu-west-1', 'eu-central-1'])), ...endpoint(RoutingPattern.activeActiveLatency(['eu-west-1', 'eu-central-1']))] }), /'chat' is used twice/],
+    ['a 20 s health-check interval', () => deploy({ healthChecks: { requestInterval: Duration.seconds(20) } }), /must be 10 or 30 seconds/],
+    ['a failure threshold of 11', () => deploy({ healthChecks: { failureThreshold: 11 } }), /failureThreshold must be a whole number from 1 to 10/],
+    ['a high-resolution alarm period', () => deploy({ healthChecks: { alarmPeriod: Duration.seconds(30) } }), /alarmPeriod must be a whole number of minutes.*standard-resolution/],
+    ['a zero error threshold', () => deploy({ healthChecks: { errorThreshold: 0 } }), /errorThreshold must be a whole number of at least 1/],
+  ])('rejects %s', (_name, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test('warns about a record TTL over 60 s', () => {
+    const { api } = deploy({ recordTtl: Duration.seconds(120) });
+    expect(api.node.metadata.some(m => m.type === 'aws:cdk:warning' && /recordTtl is 120 s/.test(String(m.data)))).toBe(true);
+  });
+});

@@ -304,7 +304,8 @@ export class InvokerAlarms extends Construct {
     this.errorRate = rate('ErrorRate', INVOKER_ALARM_GUIDE.errorRate, INVOKER_METRIC_NAMES.errors, errorRate, 'Error rate');
     this.throttleRate = rate('ThrottleRate', INVOKER_ALARM_GUIDE.throttleRate, INVOKER_METRIC_NAMES.throttles, throttleRate, 'Throttle rate');
 
-    this.alarms = [this.failoverFrequency, ...(this.secondaryMajority ? [this.secondaryMajority] : []), this.latency, this.errorRate, this.throttleRate];
+    this.alarms = [this.failoverFrequency, ...(this.secondaryMajority ? [this.secondaryMajority] : []),
+      this.latency, this.errorRate, this.throttleRate];
   }
 
   private alarm(id: string, guide: InvokerAlarmGuide, props: Omit<cloudwatch.AlarmProps, 'alarmDescription' | 'treatMissingData'>,

@@ -1,11 +1,11 @@
-import type { InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
-import { INVOKER_HEADERS } from '../../lib/shared/invoker-config';
 import type { ClassifiedError } from './error-classification';
 import type { FailoverDependencies, FailoverResult } from './failover';
 import { NO_REGION, RequestMetrics } from './invoker-metrics';
 import type { ClientProblem } from './request-validation';
 import { ResponseSink, sendJson } from './response-sink';
 import type { InvokerRuntime } from './runtime';
+import { INVOKER_HEADERS } from '../../lib/shared/invoker-config';
+import type { InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
 
 /** What a route handler gets. */
 export interface RouteContext {

@@ -24,8 +24,8 @@ export type StreamingHandler = (event: APIGatewayProxyEvent, responseStream: Wri
  * depend on how, or whether, @types/aws-lambda declares it.
  */
 export interface AwsLambdaGlobal {
-  /** Marks a handler as response-streaming. */
-  streamifyResponse(handler: StreamingHandler): StreamingHandler;
   /** Writes status and headers ahead of the body. */
   readonly HttpResponseStream: HttpResponseStreamFactory;
+  /** Marks a handler as response-streaming. */
+  streamifyResponse(handler: StreamingHandler): StreamingHandler;
 }

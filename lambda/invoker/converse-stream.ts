@@ -1,9 +1,9 @@
 /* eslint-disable import/no-extraneous-dependencies -- bundled into the handler by esbuild */
 import { ConverseStreamCommand, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext } from './answers';
 import type { AttemptControl } from './attempt-control';
 import { classifyBedrockError } from './error-classification';
 import { runWithFailover } from './failover';
-import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext } from './answers';
 import { InvokerRequest, validateConverseBody } from './request-validation';
 import { sseEvent } from './response-sink';
 

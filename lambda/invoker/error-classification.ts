@@ -131,7 +131,10 @@ function errorDetails(error: unknown): ErrorDetails {
   }
   // SDK boundary: service exceptions carry $metadata and $response beyond the Error type.
   const record = error as {
-    name?: unknown; message?: unknown; code?: unknown; cause?: unknown;
+    name?: unknown;
+    message?: unknown;
+    code?: unknown;
+    cause?: unknown;
     $metadata?: { httpStatusCode?: unknown };
     $response?: { statusCode?: unknown; headers?: Record<string, unknown> };
   };

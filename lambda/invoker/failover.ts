@@ -1,10 +1,10 @@
-import type { InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
 import { AttemptControl } from './attempt-control';
 import type { CircuitBreakerRegistry } from './circuit-breaker';
 import { ClassifiedError, classifyBedrockError } from './error-classification';
 import { assertRegionAllowed } from './geography-guard';
 import type { RequestMetrics } from './invoker-metrics';
 import { backoffBeforeNextPassMs, MAX_PLAN_PASSES, regionsForPass } from './region-plan';
+import type { InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
 
 /** One Bedrock call made for a request. */
 export interface AttemptRecord {
@@ -150,7 +150,8 @@ export async function runWithFailover<T>(deps: FailoverDependencies, attempt: At
   }
 
   const hinted = failures.flatMap((failure) => (failure.retryAfterMs === undefined ? [] : [failure.retryAfterMs]));
-  const reopenTimes = breakers.snapshot(config.regionPlan).flatMap((circuit) => (circuit.retryAtMs === undefined ? [] : [circuit.retryAtMs - deps.now()]));
+  const reopenTimes = breakers.snapshot(config.regionPlan)
+    .flatMap((circuit) => (circuit.retryAtMs === undefined ? [] : [circuit.retryAtMs - deps.now()]));
   const retryAfterMs = hinted.length > 0
     ? Math.min(...hinted)
     : attempts.length === 0 && reopenTimes.length > 0 ? Math.min(...reopenTimes) : config.backoffMaxMs;

@@ -1,6 +1,5 @@
 /* eslint-disable import/no-extraneous-dependencies -- bundled into the handler by esbuild */
 import { ConverseCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
-import type { InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
 import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext } from './answers';
 import { serveConverseStream } from './converse-stream';
 import { runWithFailover } from './failover';
@@ -9,6 +8,7 @@ import type { RequestMetrics } from './invoker-metrics';
 import { checkBodySize, Checked, InvokerRequest, resolveRoute, validateConverseBody, validateInvokeRequest } from './request-validation';
 import { ResponseSink, sendJson } from './response-sink';
 import type { InvokerRuntime } from './runtime';
+import type { InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
 
 
 /**

@@ -4,11 +4,11 @@
  * POST /converse-stream, POST /invoke and GET /health. Everything else lives in the runtime-agnostic
  * core (`handle-request.ts`), which the local dev server uses too.
  */
-import { INVOKER_CONFIG_ENV } from '../../lib/shared/invoker-config';
 import type { AwsLambdaGlobal } from './awslambda';
 import { createTracer } from './observability';
 import { createInvokerRuntime, InvokerRuntime } from './runtime';
 import { createStreamingHandler } from './streaming-adapter';
+import { INVOKER_CONFIG_ENV } from '../../lib/shared/invoker-config';
 
 /** Provided by the Lambda Node.js runtime to response-streaming functions. */
 declare const awslambda: AwsLambdaGlobal;

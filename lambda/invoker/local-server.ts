@@ -11,10 +11,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { INVOKER_CONFIG_ENV, InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
 import type { HttpResponseStreamFactory, HttpResponseStreamPrelude } from './awslambda';
 import { createInvokerRuntime, InvokerRuntime, InvokerRuntimeOptions } from './runtime';
 import { createStreamingHandler } from './streaming-adapter';
+import { INVOKER_CONFIG_ENV, InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
 
 /** Defaults of the local server's configuration (a small EU plan, short enough deadlines for local work). */
 export const LOCAL_DEFAULT_CONFIG: InvokerRuntimeConfig = {
@@ -137,10 +137,21 @@ export function apiGatewayEventFromHttp(request: http.IncomingMessage, body: Buf
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: request.method ?? 'GET',
       identity: {
-        accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
-        cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
-        cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        user: null, userAgent: request.headers['user-agent'] ?? null, userArn: null,
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        user: null,
+        userAgent: request.headers['user-agent'] ?? null,
+        userArn: null,
       },
       path: `/local${url.pathname}`,
       stage: 'local',

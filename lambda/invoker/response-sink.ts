@@ -3,14 +3,14 @@
  * over `awslambda.HttpResponseStream` in Lambda and over `http.ServerResponse` by the local server.
  */
 export interface ResponseSink {
+  /** Aborts when the client goes away before the answer is complete. */
+  readonly clientGone?: AbortSignal;
   /** Sends the status line and headers. Called exactly once, before any `write`. */
   start(statusCode: number, headers: Readonly<Record<string, string>>): void;
   /** Sends one body chunk; resolves when the transport can take more. */
   write(chunk: string | Uint8Array): Promise<void>;
   /** Ends the response. */
   end(): Promise<void>;
-  /** Aborts when the client goes away before the answer is complete. */
-  readonly clientGone?: AbortSignal;
 }
 
 /** JSON.stringify that renders byte arrays (SDK blobs) as base64 instead of `{"0":..,"1":..}`. */

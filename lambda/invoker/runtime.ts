@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger'; // eslint-disable-line import/no-extraneous-dependencies
-import { CircuitBreakerRegistry } from './circuit-breaker';
 import { BedrockClients, ClientInstrumentation } from './bedrock-clients';
+import { CircuitBreakerRegistry } from './circuit-breaker';
 import { ConfigResult, parseInvokerConfig } from './config';
 import { findGeographyViolations } from './geography-guard';
 import { createPowertoolsMetrics, PowertoolsRequestMetrics, RequestMetrics } from './invoker-metrics';

@@ -3,9 +3,9 @@
  * SDK, against the fake Bedrock on 127.0.0.1. Each asserts what the client sees AND which regions were
  * called, in which order.
  */
+import { closeClientAgent, converseBody, isolateEnvironment, parseSse, PROFILE, Rig, send, startRig, testConfig } from './invoker-harness';
 import { INVOKER_HEADERS } from '../../lib/shared/invoker-config';
 import { FakeBedrock, faults, startFakeBedrock } from '../fake-bedrock/fake-bedrock';
-import { closeClientAgent, converseBody, isolateEnvironment, parseSse, PROFILE, Rig, send, startRig, testConfig } from './invoker-harness';
 
 let restoreEnvironment: () => void;
 let fake: FakeBedrock;

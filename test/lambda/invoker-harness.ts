@@ -1,6 +1,6 @@
 import * as http from 'node:http';
-import type { InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
 import { LocalServer, startLocalServer } from '../../lambda/invoker/local-server';
+import type { InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
 import { FakeBedrock, startFakeBedrock } from '../fake-bedrock/fake-bedrock';
 import { installLoopbackGuard } from '../fake-bedrock/loopback-guard';
 

@@ -1,4 +1,4 @@
-import { GEOGRAPHY_REGIONS } from '../../lib/shared/invoker-config';
+import { testConfig } from './invoker-harness';
 import { requestFromApiGatewayEvent } from '../../lambda/invoker/api-gateway-event';
 import { CircuitBreakerRegistry } from '../../lambda/invoker/circuit-breaker';
 import { parseInvokerConfig } from '../../lambda/invoker/config';
@@ -6,7 +6,7 @@ import { classifyBedrockError } from '../../lambda/invoker/error-classification'
 import { assertRegionAllowed, findGeographyViolations, GeographyViolationError } from '../../lambda/invoker/geography-guard';
 import { backoffBeforeNextPassMs, parseRetryAfterMs, regionsForPass } from '../../lambda/invoker/region-plan';
 import { resolveRoute, validateConverseBody, validateInvokeRequest } from '../../lambda/invoker/request-validation';
-import { testConfig } from './invoker-harness';
+import { GEOGRAPHY_REGIONS } from '../../lib/shared/invoker-config';
 
 function sdkError(name: string, status: number, headers: Record<string, string> = {}): Error {
   return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status }, $response: { statusCode: status, headers } });

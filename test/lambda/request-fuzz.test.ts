@@ -2,14 +2,14 @@
  * 10,000+ generated bad (and some good) requests through the handler core, in process: no 5xx, no
  * crash, every 4xx a JSON body with `error` and a non-empty `message`.
  */
-import * as fc from 'fast-check';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import * as fc from 'fast-check';
+import { isolateEnvironment, PROFILE, testConfig } from './invoker-harness';
 import { requestFromApiGatewayEvent } from '../../lambda/invoker/api-gateway-event';
 import { handleRequest } from '../../lambda/invoker/handle-request';
 import type { ResponseSink } from '../../lambda/invoker/response-sink';
 import { createInvokerRuntime, InvokerRuntime } from '../../lambda/invoker/runtime';
 import { FakeBedrock, startFakeBedrock } from '../fake-bedrock/fake-bedrock';
-import { isolateEnvironment, PROFILE, testConfig } from './invoker-harness';
 
 let restoreEnvironment: () => void;
 let fake: FakeBedrock;
@@ -28,7 +28,13 @@ afterAll(async () => {
   restoreEnvironment();
 });
 
-const noMetrics = { attempt: () => undefined, streamFailed: () => undefined, served: () => undefined, clientError: () => undefined, flush: () => undefined };
+const noMetrics = {
+  attempt: () => undefined,
+  streamFailed: () => undefined,
+  served: () => undefined,
+  clientError: () => undefined,
+  flush: () => undefined,
+};
 
 interface Captured {
   status: number;

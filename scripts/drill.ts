@@ -1,0 +1,130 @@
+/**
+ * Local outage drill, no AWS account: three fake regions behind one fake Bedrock, the real handler via
+ * the local server, a scripted outage of the primary, then recovery. Prints, second by second, which
+ * region served, the statuses the client saw, attempts and the primary's breaker state. Bounded.
+ *
+ *   npx projen drill -- [--healthy-seconds 3] [--outage-seconds 8] [--recovery-seconds 8] [--fault throttle|unavailable|hang] [--rps 20]
+ */
+import * as http from 'node:http';
+import { startLocalServer } from '../lambda/invoker/local-server';
+import { Fault, faults, startFakeBedrock } from '../test/fake-bedrock/fake-bedrock';
+import { installLoopbackGuard } from '../test/fake-bedrock/loopback-guard';
+
+const REGIONS = ['eu-west-1', 'eu-central-1', 'eu-west-3'];
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1] : fallback;
+}
+
+function seconds(name: string, fallback: number): number {
+  const value = Number(option(name, String(fallback)));
+  if (!Number.isFinite(value) || value < 0 || value > 600) {
+    throw new Error(`--${name} must be between 0 and 600`);
+  }
+  return value;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+function converse(baseUrl: string): Promise<{ status: number; region: string; attempts: number }> {
+  return new Promise((resolve) => {
+    const request = http.request(`${baseUrl}/converse`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({
+        status: response.statusCode ?? 0,
+        region: String(response.headers['x-invoker-served-region'] ?? '-'),
+        attempts: Number(response.headers['x-invoker-attempts'] ?? 0),
+      }));
+    });
+    request.on('error', () => resolve({ status: 0, region: '-', attempts: 0 }));
+    request.end(JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'drill' }] }] }));
+  });
+}
+
+async function main(): Promise<void> {
+  const healthy = seconds('healthy-seconds', 3);
+  const outage = seconds('outage-seconds', 8);
+  const recovery = seconds('recovery-seconds', 8);
+  const rps = seconds('rps', 20);
+  const faultName = option('fault', 'throttle');
+  const fault: Fault = { throttle: faults.throttle(), unavailable: faults.unavailable(), hang: faults.hang() }[faultName]
+    ?? (() => {
+      throw new Error(`--fault must be throttle, unavailable or hang, got '${faultName}'`);
+    })();
+  const removeGuard = installLoopbackGuard();
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDDRILL';
+  process.env.AWS_SECRET_ACCESS_KEY = 'drill';
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+  const fake = await startFakeBedrock();
+  const server = await startLocalServer({
+    port: 0,
+    endpoint: fake.url,
+    config: {
+      geography: 'eu',
+      regionPlan: REGIONS,
+      profileIds: ['eu.anthropic.claude-sonnet-4-5-20250929-v1:0'],
+      deadlineMs: 10_000,
+      attemptTimeoutMs: 1_000,
+      firstTokenTimeoutMs: 1_000,
+      maxBodyBytes: 65_536,
+      breakerFailureThreshold: 3,
+      breakerCooldownMs: 3_000,
+      backoffBaseMs: 50,
+      backoffMaxMs: 500,
+    },
+  });
+  console.log(`drill: ${healthy}s healthy, ${outage}s primary ${faultName}, ${recovery}s recovery; ${rps} requests/s; plan ${REGIONS.join(' → ')}`);
+  console.log('  t  phase     served-by (count)                        statuses      attempts(avg)  primary-breaker  primary-calls');
+  const total = healthy + outage + recovery;
+  let clientErrors = 0;
+  for (let second = 0; second < total; second++) {
+    const phase = second < healthy ? 'healthy' : second < healthy + outage ? 'OUTAGE' : 'recovery';
+    if (second === healthy) {
+      fake.inject('eu-west-1', fault);
+    }
+    if (second === healthy + outage) {
+      fake.clearFaults();
+    }
+    const callsBefore = fake.calls.length;
+    const tickEnd = Date.now() + 1000;
+    const pending: Array<Promise<{ status: number; region: string; attempts: number }>> = [];
+    for (let index = 0; index < rps; index++) {
+      pending.push(converse(server.url));
+      await new Promise((resolve) => setTimeout(resolve, 1000 / rps));
+    }
+    const results = await Promise.all(pending);
+    const served = new Map<string, number>();
+    const statuses = new Map<number, number>();
+    for (const result of results) {
+      served.set(result.region, (served.get(result.region) ?? 0) + 1);
+      statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+      if (result.status !== 200) {
+        clientErrors += 1;
+      }
+    }
+    const attempts = results.reduce((sum, result) => sum + result.attempts, 0) / results.length;
+    const primaryCalls = fake.calls.slice(callsBefore).filter((call) => call.region === 'eu-west-1').length;
+    const breaker = server.runtime.breakers.stateOf('eu-west-1');
+    const servedText = [...served].map(([region, count]) => `${region}(${count})`).join(' ');
+    const statusText = [...statuses].map(([status, count]) => `${status}x${count}`).join(' ');
+    console.log(`${String(second).padStart(3)}  ${phase.padEnd(9)} ${servedText.padEnd(40)} ${statusText.padEnd(13)} ${attempts.toFixed(2).padEnd(14)} ${breaker.padEnd(16)} ${primaryCalls}`);
+    const rest = tickEnd - Date.now();
+    if (rest > 0) {
+      await new Promise((resolve) => setTimeout(resolve, rest));
+    }
+  }
+  console.log(`drill done: ${clientErrors} client-visible errors; primary breaker now ${server.runtime.breakers.stateOf('eu-west-1')}`);
+  agent.destroy();
+  await server.close();
+  await fake.close();
+  removeGuard();
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).message);
+  process.exitCode = 1;
+});

@@ -278,6 +278,9 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   const values = new Map<string, string>();
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
+    if (arg === '--') {
+      continue; // projen passes the separator through
+    }
     if (arg === '--help' || arg === '-h') {
       return 'help';
     }

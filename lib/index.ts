@@ -9,3 +9,4 @@ export * from './regional-invoker';
 export { InvokerAlarms, InvokerAlarmsProps } from './invoker-alarms';
 export * from './routing-pattern';
 export * from './cross-region-inference-api';
+export { InferenceAuditTrail, InferenceAuditTrailProps } from './inference-audit-trail';

@@ -1,11 +1,11 @@
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { createAlarmTopic } from './alarm-topic';
 import { RegionalInvoker } from './regional-invoker';
 import { INVOKER_METRIC_NAMES } from './shared/invoker-config';
 
@@ -205,7 +205,7 @@ export class InvokerAlarms extends Construct {
     if (props.topic) {
       this.topic = props.topic;
     } else {
-      const created = this.createTopic();
+      const created = createAlarmTopic(this, 'Bedrock cross-region invoker alarms');
       this.topic = created.topic;
       this.topicKey = created.key;
     }
@@ -324,26 +324,6 @@ export class InvokerAlarms extends Construct {
     const action = new cloudwatchActions.SnsAction(this.topic);
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
-  }
-
-  private createTopic(): { topic: sns.Topic; key: kms.Key } {
-    const key = new kms.Key(this, 'TopicKey', {
-      enableKeyRotation: true,
-      description: 'Encrypts the Bedrock invoker alarm topic',
-    });
-    // The AWS managed key alias/aws/sns does not let CloudWatch publish to the topic; this key does.
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublish',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
-    const topic = new sns.Topic(this, 'Topic', {
-      displayName: 'Bedrock cross-region invoker alarms',
-      masterKey: key,
-      enforceSSL: true,
-    });
-    return { topic, key };
   }
 }
 

@@ -10,4 +10,6 @@ export { InvokerAlarms, InvokerAlarmsProps } from './invoker-alarms';
 export * from './routing-pattern';
 export * from './cross-region-inference-api';
 export { InferenceAuditTrail, InferenceAuditTrailProps } from './inference-audit-trail';
-export { BedrockModelIdDimension, CrossRegionDashboard, CrossRegionDashboardProps, DashboardAudit, DashboardHealthCheck, DashboardInvoker, TokenPrice } from './cross-region-dashboard';
+export {
+  BedrockModelIdDimension, CrossRegionDashboard, CrossRegionDashboardProps, DashboardAudit, DashboardHealthCheck, DashboardInvoker, TokenPrice,
+} from './cross-region-dashboard';

@@ -47,8 +47,15 @@ function renderedMetrics(stack: Stack): RenderedMetric[] {
       dimensions[rest[i]] = rest[i + 1];
     }
     return {
-      widget: w.properties.title, namespace, metricName, dimensions, region,
-      stat: options.stat, label: options.label, id: options.id, period: options.period,
+      widget: w.properties.title,
+      namespace,
+      metricName,
+      dimensions,
+      region,
+      stat: options.stat,
+      label: options.label,
+      id: options.id,
+      period: options.period,
     };
   }));
 }

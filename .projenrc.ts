@@ -85,18 +85,29 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   eslintOptions: {
     dirs: ['lib', 'lambda', 'scripts'],
-    devdirs: ['test', 'bin', 'projenrc', '.projenrc.ts'],
+    // The handler and scripts import build-time dependencies that esbuild bundles or that only developers run.
+    devdirs: ['test', 'bin', 'lambda', 'scripts', 'projenrc', '.projenrc.ts'],
   },
 });
+
+// Lint everything with the one project that covers the handler, scripts, sample app and tests too.
+const eslintrc = project.tryFindObjectFile('.eslintrc.json');
+eslintrc?.addOverride('parserOptions.projectService', false);
+eslintrc?.addOverride('parserOptions.project', './tsconfig.dev.json');
+eslintrc?.addOverride('settings.import/resolver.typescript.project', './tsconfig.dev.json');
 
 // One type-checking config for everything outside the jsii library: the handler, scripts, sample app, tests.
 new TypescriptConfig(project, {
   fileName: 'tsconfig.dev.json',
   extends: javascript.TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
-  include: ['lib/**/*.ts', 'lambda/**/*.ts', 'scripts/**/*.ts', 'bin/**/*.ts', 'test/**/*.ts'],
+  include: ['lib/**/*.ts', 'lambda/**/*.ts', 'scripts/**/*.ts', 'bin/**/*.ts', 'test/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'],
   exclude: ['node_modules', 'cdk.out'],
   compilerOptions: { rootDir: '.', noEmit: true, types: ['jest', 'node'] },
 });
+
+// check-scp evaluates SCPs with @cloud-copilot/iam-simulate (AGPL-3.0). The library never imports it at run
+// time: the CLI loads it on demand and says how to install it. It cannot be declared an (optional) peer
+// dependency, because jsii requires every peer dependency to be a jsii module.
 
 // The handler bundles (assets/) are build output, shipped in the npm package but never committed.
 project.gitignore.removePatterns('/lib');

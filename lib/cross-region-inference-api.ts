@@ -446,7 +446,7 @@ function resolveHealthChecks(settings: HealthCheckSettings): Required<HealthChec
   }
   const period = resolved.alarmPeriod.toSeconds();
   if (period < 60 || period % 60 !== 0) {
-    throw new Error(`healthChecks.alarmPeriod must be a whole number of minutes: Route 53 alarm-based health checks need `
+    throw new Error('healthChecks.alarmPeriod must be a whole number of minutes: Route 53 alarm-based health checks need '
       + `standard-resolution metrics; got ${period} s.`);
   }
   for (const key of ['alarmEvaluationPeriods', 'errorThreshold', 'throttleThreshold'] as const) {

@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 /**
  * Pure builders of the IAM statements AWS documents for invoking through a cross-region inference
  * profile. No CDK imports: the construct grant, the SCP generator and the CLI all build on these.
@@ -100,9 +102,5 @@ export function invokeStatements(route: ProfileRoute, arn: ArnParts): StatementS
 
 /** A short, stable, Sid-safe fragment (IAM Sids are alphanumeric). */
 function sidFragment(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  }
-  return hash.toString(16).toUpperCase().padStart(8, '0');
+  return createHash('sha256').update(text).digest('hex').slice(0, 8).toUpperCase();
 }

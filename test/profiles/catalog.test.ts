@@ -113,7 +113,9 @@ describe('looking profiles up', () => {
   test('a catalog file of your own replaces the bundled one', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-')), 'catalog.json');
     fs.writeFileSync(file, JSON.stringify({
-      source: 'test', retrievedAt: '2026-01-01', commercialRegions: ['eu-west-1'],
+      source: 'test',
+      retrievedAt: '2026-01-01',
+      commercialRegions: ['eu-west-1'],
       profiles: [{ id: 'eu.example.m-v1:0', geography: 'eu', modelId: 'example.m-v1:0', destinations: { 'eu-west-1': ['eu-west-1', 'eu-west-3'] } }],
     }));
     const own = InferenceProfileCatalog.fromFile(file);

@@ -58,8 +58,13 @@ describe('active–passive', () => {
   test('a region is healthy only if /health answers and Bedrock neither errors nor throttles there', () => {
     routing.hasResourceProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: {
-        Type: 'HTTPS', FullyQualifiedDomainName: 'eu-west-1.chat.example.com', ResourcePath: '/health', Port: 443,
-        EnableSNI: true, RequestInterval: 10, FailureThreshold: 3,
+        Type: 'HTTPS',
+        FullyQualifiedDomainName: 'eu-west-1.chat.example.com',
+        ResourcePath: '/health',
+        Port: 443,
+        EnableSNI: true,
+        RequestInterval: 10,
+        FailureThreshold: 3,
       },
     });
     routing.hasResourceProperties('AWS::Route53::HealthCheck', {

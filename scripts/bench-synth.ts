@@ -22,6 +22,8 @@ function median(values: number[]): number {
 
 function main(): number {
   const { values } = parseArgs({
+    // projen passes its `--` separator through.
+    args: process.argv.slice(2).filter(arg => arg !== '--'),
     options: { 'runs': { type: 'string', default: '5' }, 'with-domain': { type: 'boolean', default: false }, 'help': { type: 'boolean' } },
   });
   if (values.help) {

@@ -159,6 +159,8 @@ export class InferenceAuditTrail extends Construct {
   public readonly topic: sns.ITopic;
   /** The saved Logs Insights query. */
   public readonly query: logs.QueryDefinition;
+  /** The name of the saved Logs Insights query. */
+  public readonly queryName: string;
   /** The source regions counted. */
   public readonly sourceRegions: string[];
   /** The region of the log group, metrics and alarm. */
@@ -257,8 +259,9 @@ export class InferenceAuditTrail extends Construct {
     this.alarm.addAlarmAction(action);
     this.alarm.addOkAction(action);
 
+    this.queryName = props.queryName ?? 'Bedrock/Where inference ran';
     this.query = new logs.QueryDefinition(this, 'WhereInferenceRan', {
-      queryDefinitionName: props.queryName ?? 'Bedrock/Where inference ran',
+      queryDefinitionName: this.queryName,
       logGroups: [this.logGroup],
       queryString: new logs.QueryString({
         fields: [

@@ -89,8 +89,8 @@ export interface InvokerAlarmsProps {
 
   /**
    * Rates and shares are only computed for 5-minute periods with at least this many attempts (or
-   * requests served); quieter periods produce no data point, so two failures out of three calls at
-   * night do not page anyone.
+   * requests served); quieter periods count as 0 % (not breaching), so two failures out of three calls
+   * at night do not page anyone.
    *
    * @default 20
    */
@@ -240,7 +240,7 @@ export class InvokerAlarms extends Construct {
     }, `more than ${failoverThreshold} failovers in ${failoverWindow.toHumanString()}`);
 
     // Secondary majority: ServedBySecondary is 0 in the own region, so the share is
-    // secondary / (own + secondary); 5-minute periods with fewer than `minimum` requests give no data point.
+    // secondary / (own + secondary); 5-minute periods with fewer than `minimum` requests count as 0 %.
     if (plan.length > 1) {
       const served: Record<string, cloudwatch.IMetric> = { own: sumOver(INVOKER_METRIC_NAMES.requests, own, fiveMinutes) };
       plan.slice(1).forEach((region, i) => { served[`s${i + 1}`] = sumOver(INVOKER_METRIC_NAMES.servedBySecondary, region, fiveMinutes); });
@@ -248,7 +248,7 @@ export class InvokerAlarms extends Construct {
       const total = `(FILL(own, 0) + ${secondary})`;
       this.secondaryMajority = this.alarm('SecondaryMajority', INVOKER_ALARM_GUIDE.secondaryMajority, {
         metric: new cloudwatch.MathExpression({
-          expression: `IF(${total} >= ${minimum}, 100 * ${secondary} / ${total})`,
+          expression: `IF(${total} >= ${minimum}, 100 * ${secondary} / ${total}, 0)`,
           usingMetrics: served,
           period: fiveMinutes,
           label: `Share of ${service} requests served by a fallback region (%)`,
@@ -288,7 +288,7 @@ export class InvokerAlarms extends Construct {
     // Error and throttle rates of the own region's attempts.
     const rate = (alarmId: string, guide: InvokerAlarmGuide, metricName: string, threshold: number, what: string) => this.alarm(alarmId, guide, {
       metric: new cloudwatch.MathExpression({
-        expression: `IF(FILL(attempts, 0) >= ${minimum}, 100 * FILL(failures, 0) / attempts)`,
+        expression: `IF(FILL(attempts, 0) >= ${minimum}, 100 * FILL(failures, 0) / attempts, 0)`,
         usingMetrics: {
           attempts: sumOver(INVOKER_METRIC_NAMES.attempts, own, fiveMinutes),
           failures: sumOver(metricName, own, fiveMinutes),

@@ -60,7 +60,7 @@ describe('InvokerAlarms', () => {
     expect(props).toMatchObject({ Threshold: 50, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: 'notBreaching' });
     const metrics = metricsById(props);
     const expression = Object.values(metrics).find((m: any) => m.Expression);
-    expect(expression.Expression).toBe('IF((FILL(own, 0) + (FILL(s1, 0) + FILL(s2, 0))) >= 20, 100 * (FILL(s1, 0) + FILL(s2, 0)) / (FILL(own, 0) + (FILL(s1, 0) + FILL(s2, 0))))');
+    expect(expression.Expression).toBe('IF((FILL(own, 0) + (FILL(s1, 0) + FILL(s2, 0))) >= 20, 100 * (FILL(s1, 0) + FILL(s2, 0)) / (FILL(own, 0) + (FILL(s1, 0) + FILL(s2, 0))), 0)');
     expect(expression.ReturnData).toBe(true);
     expect(metrics.own.MetricStat.Metric.MetricName).toBe('RequestsServed');
     expect(metrics.own.MetricStat.Metric.Dimensions).toContainEqual({ Name: 'Region', Value: 'eu-west-1' });
@@ -104,7 +104,7 @@ describe('InvokerAlarms', () => {
     expect(props).toMatchObject({ Threshold: threshold, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' });
     const metrics = metricsById(props);
     const expression = Object.values(metrics).find((m: any) => m.Expression);
-    expect(expression.Expression).toBe('IF(FILL(attempts, 0) >= 20, 100 * FILL(failures, 0) / attempts)');
+    expect(expression.Expression).toBe('IF(FILL(attempts, 0) >= 20, 100 * FILL(failures, 0) / attempts, 0)');
     expect(metrics.failures.MetricStat.Metric.MetricName).toBe(metricName);
     expect(metrics.attempts.MetricStat.Metric.MetricName).toBe('Attempts');
     for (const m of [metrics.failures, metrics.attempts]) {

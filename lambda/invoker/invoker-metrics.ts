@@ -100,7 +100,19 @@ export class PowertoolsRequestMetrics implements RequestMetrics {
   }
 }
 
-/** The container's Powertools Metrics instance, namespaced for the invoker. */
-export function createPowertoolsMetrics(): Metrics {
-  return new Metrics({ namespace: INVOKER_METRICS_NAMESPACE, serviceName: 'bedrock-invoker' });
+/** `service` dimension value when `POWERTOOLS_SERVICE_NAME` is not set (local server, tests). */
+export const DEFAULT_INVOKER_SERVICE_NAME = 'bedrock-invoker';
+
+/**
+ * The container's Powertools Metrics instance, namespaced for the invoker.
+ *
+ * Every record it publishes carries exactly the dimension set [`service`, `Region`]: Powertools adds
+ * `service` as a default dimension, and {@link PowertoolsRequestMetrics.flush} adds `Region`. The
+ * construct sets `POWERTOOLS_SERVICE_NAME` per invoker and its alarms, health checks and dashboards
+ * read that very dimension set (`INVOKER_SERVICE_DIMENSION` = the `service` value, `Region`), so the
+ * service name must come from the environment, never be hard-coded here.
+ */
+export function createPowertoolsMetrics(env: NodeJS.ProcessEnv = process.env): Metrics {
+  const serviceName = env.POWERTOOLS_SERVICE_NAME?.trim() || DEFAULT_INVOKER_SERVICE_NAME;
+  return new Metrics({ namespace: INVOKER_METRICS_NAMESPACE, serviceName });
 }

@@ -72,6 +72,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   jestOptions: {
+    // jest 30 resolves modules with unrs-resolver, whose optional platform bindings are not all on the
+    // registry this project installs from, and `npm ci` then rejects the lock file: stay on jest 29.
+    jestVersion: '^29',
     // Snapshots must be able to fail: never rewrite them during a test run.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     passWithNoTests: false,
@@ -89,6 +92,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'bin', 'lambda', 'scripts', 'projenrc', '.projenrc.ts'],
   },
 });
+
+// projen's eslint setup adds eslint-import-resolver-typescript unpinned; 3.8 is the last release before
+// it moved to unrs-resolver (see jestOptions for why that matters here).
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.8.0');
+// ts-jest's peer dependency, which npm does not hoist on its own next to jest 29.
+project.addDevDeps('jest-util@^29');
 
 // Lint everything with the one project that covers the handler, scripts, sample app and tests too.
 const eslintrc = project.tryFindObjectFile('.eslintrc.json');

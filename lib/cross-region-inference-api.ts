@@ -2,13 +2,21 @@ import { Annotations, CfnOutput, Duration, Stack, Token, Validations } from 'aws
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { createAlarmTopic } from './alarm-topic';
+import { BedrockModelIdDimension, CrossRegionDashboard, DashboardHealthCheck, DashboardInvoker, TokenPrice } from './cross-region-dashboard';
 import { CrossRegionInferenceProfile } from './cross-region-inference-profile';
-import { worstCaseFailoverTime } from './failover-time';
+import { FailoverTimeBreakdown, worstCaseFailoverTime } from './failover-time';
+import { InferenceAuditTrail } from './inference-audit-trail';
+import { InvokerAlarms } from './invoker-alarms';
 import { InvokerSettings, RegionalInvoker } from './regional-invoker';
 import { RoutingKind, RoutingPattern } from './routing-pattern';
+import { auditTrailRunbookEntries, invokerAlarmsRunbookEntries, Runbook, RunbookAlarm, RunbookHealthCheck, RunbookRegion } from './runbook';
 
 /** A public hosted zone the deployment adds its records to. Plain strings, so every regional stack can use it. */
 export interface InferenceDomain {
@@ -75,6 +83,46 @@ export interface HealthCheckSettings {
   readonly throttleThreshold?: number;
 }
 
+/** Dashboards, alarms, audit and runbooks of a deployment. */
+export interface OperationsOptions {
+  /**
+   * E-mail address subscribed to every alarm topic (one per region, plus the audit topic).
+   *
+   * @default - no subscription; subscribe to the topics yourself
+   */
+  readonly alarmEmail?: string;
+
+  /**
+   * Token prices for the dashboard's cost estimate, priced at the source region (as Bedrock bills
+   * cross-region inference).
+   *
+   * @default - no cost widgets
+   */
+  readonly prices?: TokenPrice[];
+
+  /**
+   * Which `ModelId` dimension value the native `AWS/Bedrock` widgets read.
+   *
+   * @default BedrockModelIdDimension.PROFILE_ID
+   */
+  readonly bedrockModelIdDimension?: BedrockModelIdDimension;
+
+  /**
+   * Create a CloudTrail trail for the cross-region audit metric and query.
+   *
+   * @default true
+   */
+  readonly auditTrail?: boolean;
+
+  /**
+   * Name of an existing log group, in the routing region, that an organisation trail delivers to; used
+   * instead of a new trail.
+   *
+   * @default - a new multi-region trail (when `auditTrail` is true)
+   */
+  readonly existingTrailLogGroupName?: string;
+}
+
 /** Properties of a {@link CrossRegionInferenceApi}. */
 export interface CrossRegionInferenceApiProps {
   /** The endpoints; several make a hybrid deployment (for example `chat` active–active and `batch` active–passive). */
@@ -117,6 +165,13 @@ export interface CrossRegionInferenceApiProps {
   readonly recordTtl?: Duration;
 
   /**
+   * Dashboards, alarms, audit trail and runbooks.
+   *
+   * @default - every alarm and a new audit trail, no e-mail subscription, no cost widgets
+   */
+  readonly operations?: OperationsOptions;
+
+  /**
    * Prefix of the stack names and of the alarm names.
    *
    * @default - the construct id
@@ -127,6 +182,7 @@ export interface CrossRegionInferenceApiProps {
 /** What Route 53 needs to know about one region of one endpoint. */
 interface RegionalTarget {
   readonly region: string;
+  readonly invoker: RegionalInvoker;
   readonly hostname: string;
   readonly errorAlarmName: string;
   readonly throttleAlarmName: string;
@@ -157,8 +213,16 @@ export class CrossRegionInferenceApi extends Construct {
   public readonly worstCaseFailoverTime: Duration;
   /** The failure-detection part of {@link worstCaseFailoverTime}. */
   public readonly failureDetectionTime: Duration;
+  /** The cross-region dashboard, in the routing stack. */
+  public readonly dashboard: CrossRegionDashboard;
+  /** The audit trail (or the organisation trail's metric filters), in the routing stack, when enabled. */
+  public readonly auditTrail?: InferenceAuditTrail;
+  /** The runbook files written into the cloud assembly, one per endpoint. */
+  public readonly runbookFiles: string[] = [];
 
   private readonly invokers = new Map<string, RegionalInvoker>();
+  private readonly alarmsByInvoker = new Map<RegionalInvoker, InvokerAlarms>();
+  private readonly alarmTopics = new Map<string, sns.ITopic>();
   private readonly endpointNames: string[];
   private readonly prefix: string;
 
@@ -197,16 +261,17 @@ export class CrossRegionInferenceApi extends Construct {
     });
     this.regionalStacks.forEach(stack => this.routingStack.addDependency(stack, 'health checks follow the regional alarms and hostnames'));
 
-    for (const endpoint of props.endpoints) {
-      const targetsByRegion = endpoint.routing.regions.map(region => this.deployRegion(
-        stacks.get(region)!, endpoint, region, settings, props.domain));
-      if (props.domain) {
-        this.route(endpoint, targetsByRegion, settings, recordTtl, props.domain);
-      }
-    }
+    const operations = props.operations ?? {};
+    const routed = props.endpoints.map(endpoint => {
+      const regionalTargets = endpoint.routing.regions.map(region => this.deployRegion(
+        stacks.get(region)!, endpoint, region, settings, props.domain, operations));
+      const healthChecks = props.domain ? this.route(endpoint, regionalTargets, settings, recordTtl, props.domain) : undefined;
+      return { endpoint, regionalTargets, healthChecks };
+    });
 
+    let breakdown: FailoverTimeBreakdown | undefined;
     if (props.domain) {
-      const breakdown = worstCaseFailoverTime({
+      breakdown = worstCaseFailoverTime({
         healthCheckIntervalSeconds: settings.requestInterval.toSeconds(),
         healthCheckFailureThreshold: settings.failureThreshold,
         alarmPeriodSeconds: settings.alarmPeriod.toSeconds(),
@@ -222,6 +287,68 @@ export class CrossRegionInferenceApi extends Construct {
         'No domain given: DNS routing and health checks are off. Clients must call the regional endpoints (stack outputs) '
         + 'themselves; only the in-request fallback between regions protects them. Pass `domain: { zoneName, hostedZoneId }` '
         + 'to route with Route 53.');
+    }
+
+    if (operations.auditTrail ?? true) {
+      this.auditTrail = new InferenceAuditTrail(this.routingStack, 'AuditTrail', {
+        sourceRegions: this.regions,
+        existingLogGroup: operations.existingTrailLogGroupName
+          ? logs.LogGroup.fromLogGroupName(this.routingStack, 'OrganizationTrailLogs', operations.existingTrailLogGroupName)
+          : undefined,
+        alarmEmail: operations.alarmEmail,
+      });
+    }
+    this.dashboard = new CrossRegionDashboard(this.routingStack, 'Dashboard', {
+      dashboardName: `${this.prefix}-bedrock-cross-region`,
+      invokers: routed.flatMap(({ endpoint, regionalTargets }) => regionalTargets.map(target =>
+        CrossRegionDashboard.describeInvoker(target.invoker, `${endpoint.name}: ${roleOf(endpoint.routing, target.region)}`))) as DashboardInvoker[],
+      healthChecks: routed.flatMap(({ healthChecks }) => [...(healthChecks?.entries() ?? [])]
+        .map(([region, check]): DashboardHealthCheck => ({ region, healthCheckId: check.healthCheckId }))),
+      prices: operations.prices,
+      bedrockModelIdDimension: operations.bedrockModelIdDimension,
+      audit: this.auditTrail ? { region: this.routingStack.region, sourceRegions: this.regions } : undefined,
+    });
+
+    for (const { endpoint, regionalTargets, healthChecks } of routed) {
+      const runbook = new Runbook(this.routingStack, `${endpoint.name}Runbook`, {
+        fileName: `${this.prefix}-${endpoint.name}.runbook.md`,
+        model: {
+          title: `${this.prefix} — endpoint '${endpoint.name}'`,
+          routingPattern: endpoint.routing.isActivePassive ? 'active-passive' : 'active-active',
+          routingDetail: `${endpoint.routing.kind} over ${endpoint.routing.regions.join(', ')}; profiles `
+            + `${endpoint.profiles.map(p => p.profileId).join(', ')}`
+            + (props.endpoints.length > 1 ? `; one of ${props.endpoints.length} endpoints of a hybrid deployment (${this.endpointNames.join(', ')})` : ''),
+          domainName: props.domain ? this.recordNameOf(endpoint, props.domain) : undefined,
+          regions: regionalTargets.map((target): RunbookRegion => ({
+            region: target.region,
+            role: roleOf(endpoint.routing, target.region),
+            fallbackRegions: target.invoker.regionPlan.slice(1),
+            endpoint: props.domain ? target.hostname : undefined,
+            stackName: Stack.of(target.invoker).stackName,
+          })),
+          healthChecks: [...(healthChecks?.entries() ?? [])].map(([region, check]): RunbookHealthCheck => ({
+            region,
+            healthCheckId: check.healthCheckId,
+            type: `calculated: HTTPS GET /health every ${settings.requestInterval.toSeconds()} s (${settings.failureThreshold} failures) `
+              + `AND Bedrock errors < ${settings.errorThreshold} AND throttles < ${settings.throttleThreshold} per ${settings.alarmPeriod.toMinutes()} min`,
+          })),
+          failoverTime: {
+            worstCaseSeconds: breakdown?.worstCaseSeconds ?? 0,
+            breakdown: breakdown ? [
+              { label: `HTTPS check: ${settings.requestInterval.toSeconds()} s x ${settings.failureThreshold} failures`, seconds: breakdown.endpointDetectionSeconds },
+              { label: `Bedrock alarms: ${settings.alarmPeriod.toSeconds()} s x ${settings.alarmEvaluationPeriods} periods`, seconds: breakdown.alarmDetectionSeconds },
+              { label: 'Record TTL', seconds: breakdown.recordTtlSeconds },
+            ] : [],
+          },
+          alarms: [
+            ...regionalTargets.flatMap(target => invokerAlarmsRunbookEntries(this.alarmsByInvoker.get(target.invoker)!)),
+            ...(this.auditTrail ? auditTrailRunbookEntries(this.auditTrail) : []),
+          ] as RunbookAlarm[],
+          dashboard: { name: `${this.prefix}-bedrock-cross-region`, region: this.routingStack.region },
+          auditQuery: this.auditTrail ? { name: this.auditTrail.queryName, region: this.auditTrail.region } : undefined,
+        },
+      });
+      this.runbookFiles.push(runbook.fileName);
     }
   }
 
@@ -249,13 +376,17 @@ export class CrossRegionInferenceApi extends Construct {
   }
 
   private deployRegion(stack: Stack, endpoint: InferenceEndpointOptions, region: string,
-    settings: Required<HealthCheckSettings>, domain: InferenceDomain | undefined): RegionalTarget {
+    settings: Required<HealthCheckSettings>, domain: InferenceDomain | undefined, operations: OperationsOptions): RegionalTarget {
     const invoker = new RegionalInvoker(stack, endpoint.name, {
       ...endpoint,
       fallbackRegions: endpoint.routing.fallbackOrderFrom(region),
       serviceName: `${this.prefix}-${endpoint.name}`,
     });
     this.invokers.set(`${endpoint.name}@${region}`, invoker);
+    this.alarmsByInvoker.set(invoker, new InvokerAlarms(stack, `${endpoint.name}Alarms`, {
+      invoker,
+      topic: this.alarmTopicOf(stack, operations.alarmEmail),
+    }));
     new CfnOutput(stack, `${endpoint.name}RegionalUrl`, {
       value: invoker.url,
       description: `Regional URL of the '${endpoint.name}' endpoint in ${region}`,
@@ -264,6 +395,7 @@ export class CrossRegionInferenceApi extends Construct {
     const recordName = domain ? this.recordNameOf(endpoint, domain) : endpoint.name;
     const target: RegionalTarget = {
       region,
+      invoker,
       hostname: `${region}.${recordName}`,
       errorAlarmName: `${this.prefix}-${endpoint.name}-${region}-bedrock-errors`,
       throttleAlarmName: `${this.prefix}-${endpoint.name}-${region}-bedrock-throttles`,
@@ -327,7 +459,7 @@ export class CrossRegionInferenceApi extends Construct {
   }
 
   private route(endpoint: InferenceEndpointOptions, regionalTargets: RegionalTarget[], settings: Required<HealthCheckSettings>,
-    ttl: Duration, domain: InferenceDomain): void {
+    ttl: Duration, domain: InferenceDomain): Map<string, route53.IHealthCheck> {
     const scope = new Construct(this.routingStack, endpoint.name);
     const zone = route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', domain);
     const healthChecks = new Map(regionalTargets.map(target => [target.region, this.healthCheckFor(scope, target, settings)]));
@@ -381,6 +513,21 @@ export class CrossRegionInferenceApi extends Construct {
       value: `https://${recordName}/`,
       description: `'${endpoint.name}' endpoint (${endpoint.routing.kind})`,
     });
+    return healthChecks;
+  }
+
+  /** One encrypted alarm topic per regional stack, shared by the invokers there. */
+  private alarmTopicOf(stack: Stack, alarmEmail: string | undefined): sns.ITopic {
+    let topic = this.alarmTopics.get(stack.region);
+    if (!topic) {
+      const created = createAlarmTopic(new Construct(stack, 'AlarmTopic'), `${this.prefix} Bedrock alarms (${stack.region})`).topic;
+      if (alarmEmail) {
+        created.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+      }
+      topic = created;
+      this.alarmTopics.set(stack.region, topic);
+    }
+    return topic;
   }
 
   /**
@@ -413,6 +560,12 @@ export class CrossRegionInferenceApi extends Construct {
   private recordNameOf(endpoint: InferenceEndpointOptions, domain: InferenceDomain): string {
     return endpoint.recordName ?? `${endpoint.name}.${domain.zoneName}`;
   }
+}
+
+function roleOf(routing: RoutingPattern, region: string): string {
+  if (!routing.isActivePassive) { return 'active'; }
+  const index = routing.regions.indexOf(region);
+  return index === 0 ? 'primary' : `secondary ${index}`;
 }
 
 function validateEndpointNames(names: string[]): void {

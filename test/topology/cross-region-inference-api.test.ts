@@ -229,3 +229,53 @@ describe('validation', () => {
     expect(api.node.metadata.some(m => m.type === 'aws:cdk:warning' && /recordTtl is 120 s/.test(String(m.data)))).toBe(true);
   });
 });
+
+describe('operations', () => {
+  test('alarms per invoker on one encrypted topic per region, with the e-mail subscription', () => {
+    const { api } = deploy({ operations: { alarmEmail: 'oncall@example.com' } });
+    const regional = Template.fromStack(api.regionalStack('eu-west-1'));
+    regional.resourceCountIs('AWS::SNS::Topic', 1);
+    regional.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    regional.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    const alarms = Object.values<any>(regional.findResources('AWS::CloudWatch::Alarm'));
+    const notifying = alarms.filter(a => (a.Properties.AlarmActions ?? []).length > 0);
+    expect(notifying.length).toBeGreaterThanOrEqual(4);
+    expect(alarms.some(a => /failover/i.test(a.Properties.AlarmDescription))).toBe(true);
+  });
+
+  test('the routing stack holds the dashboard over every region and the audit trail', () => {
+    const { api } = deploy();
+    const routing = Template.fromStack(api.routingStack);
+    routing.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(api.routingStack.resolve(
+      (api.dashboard.dashboard.node.defaultChild as any).dashboardBody));
+    for (const region of api.regions) {
+      expect(body).toContain(region);
+    }
+    expect(body).toContain('Bedrock-chat');
+    routing.hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: true, EnableLogFileValidation: true });
+    expect(api.auditTrail?.sourceRegions).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
+  });
+
+  test('an organisation trail replaces the new trail; the audit can be switched off', () => {
+    const org = deploy({ operations: { existingTrailLogGroupName: 'org-trail' } }).api;
+    Template.fromStack(org.routingStack).resourceCountIs('AWS::CloudTrail::Trail', 0);
+    Template.fromStack(org.routingStack).hasResourceProperties('AWS::Logs::MetricFilter', { LogGroupName: 'org-trail' });
+    const off = deploy({ operations: { auditTrail: false } }).api;
+    expect(off.auditTrail).toBeUndefined();
+    Template.fromStack(off.routingStack).resourceCountIs('AWS::Logs::MetricFilter', 0);
+  });
+
+  test('a runbook per endpoint is written next to the templates', () => {
+    const { app, api } = deploy();
+    const assembly = app.synth();
+    expect(api.runbookFiles).toEqual(['Bedrock-chat.runbook.md']);
+    const text = require('fs').readFileSync(require('path').join(assembly.directory, 'Bedrock-chat.runbook.md'), 'utf-8');
+    expect(text).toMatch(/active-passive/i);
+    expect(text).toMatch(/90 s/);
+    for (const region of api.regions) {
+      expect(text).toContain(region);
+    }
+    expect(text).toMatch(/update-health-check/);
+  });
+});

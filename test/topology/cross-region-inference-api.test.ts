@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
@@ -270,7 +272,7 @@ describe('operations', () => {
     const { app, api } = deploy();
     const assembly = app.synth();
     expect(api.runbookFiles).toEqual(['Bedrock-chat.runbook.md']);
-    const text = require('fs').readFileSync(require('path').join(assembly.directory, 'Bedrock-chat.runbook.md'), 'utf-8');
+    const text = fs.readFileSync(path.join(assembly.directory, 'Bedrock-chat.runbook.md'), 'utf-8');
     expect(text).toMatch(/active-passive/i);
     expect(text).toMatch(/90 s/);
     for (const region of api.regions) {

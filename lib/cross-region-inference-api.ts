@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Duration, Stack, Token, Validations } from 'aws
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
@@ -219,6 +220,8 @@ export class CrossRegionInferenceApi extends Construct {
   public readonly auditTrail?: InferenceAuditTrail;
   /** The runbook files written into the cloud assembly, one per endpoint. */
   public readonly runbookFiles: string[] = [];
+  /** Alarms on each region's Route 53 health check (routing stack in us-east-1 only). */
+  public readonly healthCheckAlarms: cloudwatch.Alarm[] = [];
 
   private readonly invokers = new Map<string, RegionalInvoker>();
   private readonly alarmsByInvoker = new Map<RegionalInvoker, InvokerAlarms>();
@@ -308,6 +311,8 @@ export class CrossRegionInferenceApi extends Construct {
       bedrockModelIdDimension: operations.bedrockModelIdDimension,
       audit: this.auditTrail ? { region: this.routingStack.region, sourceRegions: this.regions } : undefined,
     });
+
+    this.alarmOnHealthChecks(routed, operations);
 
     for (const { endpoint, regionalTargets, healthChecks } of routed) {
       const runbook = new Runbook(this.routingStack, `${endpoint.name}Runbook`, {
@@ -516,16 +521,55 @@ export class CrossRegionInferenceApi extends Construct {
     return healthChecks;
   }
 
-  /** One encrypted alarm topic per regional stack, shared by the invokers there. */
+  /**
+   * An alarm per region's calculated health check. Route 53 publishes HealthCheckStatus in us-east-1
+   * only, and alarms can only watch metrics of their own region.
+   */
+  private alarmOnHealthChecks(routed: Array<{ endpoint: InferenceEndpointOptions; healthChecks?: Map<string, route53.IHealthCheck> }>,
+    operations: OperationsOptions): void {
+    const withChecks = routed.filter(r => r.healthChecks);
+    if (withChecks.length === 0) { return; }
+    if (this.routingStack.region !== 'us-east-1') {
+      Annotations.of(this).addWarningV2('cdk-bedrock-cross-region:health-check-alarms',
+        `The routing stack is in ${this.routingStack.region}: Route 53 health-check metrics exist only in us-east-1, so no alarm `
+        + 'notifies when a region\'s health check turns unhealthy (the dashboard still shows them). Use routingRegion: \'us-east-1\'.');
+      return;
+    }
+    const topic = this.alarmTopicOf(this.routingStack, operations.alarmEmail);
+    for (const { endpoint, healthChecks } of withChecks) {
+      for (const [region, check] of healthChecks!) {
+        const alarm = new cloudwatch.Alarm(this.routingStack, `${endpoint.name}HealthCheckAlarm-${region}`, {
+          alarmDescription: `Route 53 considers '${endpoint.name}' in ${region} unhealthy and is answering with other regions. `
+            + `First check the health check's children: GET /health on ${region}, then the Bedrock error and throttle alarms in ${region}.`,
+          metric: new cloudwatch.Metric({
+            namespace: 'AWS/Route53',
+            metricName: 'HealthCheckStatus',
+            dimensionsMap: { HealthCheckId: check.healthCheckId },
+            statistic: cloudwatch.Stats.MINIMUM,
+            period: Duration.minutes(1),
+            region: 'us-east-1',
+          }),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.MISSING,
+        });
+        alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+        this.healthCheckAlarms.push(alarm);
+      }
+    }
+  }
+
+  /** One encrypted alarm topic per stack, shared by the alarms there. */
   private alarmTopicOf(stack: Stack, alarmEmail: string | undefined): sns.ITopic {
-    let topic = this.alarmTopics.get(stack.region);
+    let topic = this.alarmTopics.get(stack.node.path);
     if (!topic) {
       const created = createAlarmTopic(new Construct(stack, 'AlarmTopic'), `${this.prefix} Bedrock alarms (${stack.region})`).topic;
       if (alarmEmail) {
         created.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
       }
       topic = created;
-      this.alarmTopics.set(stack.region, topic);
+      this.alarmTopics.set(stack.node.path, topic);
     }
     return topic;
   }

@@ -281,3 +281,27 @@ describe('operations', () => {
     expect(text).toMatch(/update-health-check/);
   });
 });
+
+describe('health-check alarms', () => {
+  test('one per region on HealthCheckStatus in us-east-1, notifying the routing topic', () => {
+    const { app, api } = deploy();
+    expect(api.healthCheckAlarms).toHaveLength(3);
+    const routing = Template.fromStack(api.routingStack);
+    routing.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Route53',
+      MetricName: 'HealthCheckStatus',
+      Statistic: 'Minimum',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      AlarmActions: [Match.anyValue()],
+      Dimensions: [{ Name: 'HealthCheckId', Value: Match.anyValue() }],
+    });
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test('a routing stack outside us-east-1 warns instead', () => {
+    const { api } = deploy({ routingRegion: 'eu-west-1' });
+    expect(api.healthCheckAlarms).toHaveLength(0);
+    expect(api.node.metadata.some(m => m.type === 'aws:cdk:warning' && /exist only in us-east-1/.test(String(m.data)))).toBe(true);
+  });
+});

@@ -1,20 +1,41 @@
 /**
- * Invoker benchmark (loopback only, bounded, stops by itself):
- *  1. overhead: the same fake Bedrock, concurrency 32, N Converse requests through the local invoker
- *     server vs direct SDK calls to the fake; p50/p99 of both, their difference and ratio, per round, then medians;
- *  2. outage: the primary throttles every call for --outage-seconds; client-visible errors, primary attempts, p50/p99.
+ * Invoker benchmark (loopback only, bounded, stops by itself). The fake Bedrock runs in a CHILD process
+ * (scripts/fake-bedrock-process.ts), so its CPU does not queue behind the load generator's.
+ *
+ *  1. overhead: what the handler adds on top of the Bedrock call, as in Lambda. In this process, against
+ *     the same fake, with the same SDK client configuration (the handler's own BedrockClients: HTTP/1.1
+ *     NodeHttpHandler, keep-alive, maxAttempts 1):
+ *       (a) direct: `ConverseCommand` straight to the fake;
+ *       (b) invoker: the handler core `handleRequest` (API Gateway event → request → validation →
+ *           failover walk → SDK → JSON answer) into a collecting sink: what Lambda runs, minus the Lambda
+ *           runtime's own plumbing (event delivery, response streaming transport).
+ *     At concurrency 32 and at concurrency 1 (one request at a time, as one Lambda execution environment
+ *     serves them), several rounds each; p50/p99 of both, their differences and ratios, medians over rounds.
+ *     At concurrency 1 it also times, per request, the handler's time outside the SDK call.
+ *  2. outage: the primary throttles every call for --outage-seconds; client traffic through the local
+ *     HTTP server; client-visible errors, primary attempts, p50/p99.
+ *
+ * Metrics are disabled (POWERTOOLS_METRICS_DISABLED=true) and logs silenced throughout.
  *
  *   npx projen bench -- [--requests 2000] [--rounds 5] [--concurrency 32] [--outage-seconds 30]
  */
 import * as http from 'node:http';
 /* eslint-disable import/no-extraneous-dependencies -- a dev script: it calls the SDK directly to measure the baseline */
-import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { startLocalServer } from '../lambda/invoker/local-server';
-import { faults, startFakeBedrock } from '../test/fake-bedrock/fake-bedrock';
+import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { FakeBedrockProcess, startFakeBedrockProcess } from './fake-bedrock-process';
+import { requestFromApiGatewayEvent } from '../lambda/invoker/api-gateway-event';
+import { BedrockClients } from '../lambda/invoker/bedrock-clients';
+import { handleRequest } from '../lambda/invoker/handle-request';
+import { LocalServer, startLocalServer } from '../lambda/invoker/local-server';
+import type { ResponseSink } from '../lambda/invoker/response-sink';
+import { createInvokerRuntime, InvokerRuntime } from '../lambda/invoker/runtime';
+import { INVOKER_HEADERS, InvokerRuntimeConfig } from '../lib/shared/invoker-config';
+import { faults } from '../test/fake-bedrock/faults';
 import { installLoopbackGuard } from '../test/fake-bedrock/loopback-guard';
 
-const CONFIG = {
+const CONFIG: InvokerRuntimeConfig = {
   geography: 'eu',
   regionPlan: ['eu-west-1', 'eu-central-1', 'eu-west-3'],
   profileIds: ['eu.anthropic.claude-sonnet-4-5-20250929-v1:0'],
@@ -27,32 +48,49 @@ const CONFIG = {
   backoffBaseMs: 50,
   backoffMaxMs: 1_000,
 };
-const BODY = JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Hello' }] }] });
+const MESSAGES = [{ role: 'user' as const, content: [{ text: 'Hello' }] }];
+const BODY = JSON.stringify({ messages: MESSAGES });
+const TARGET_OVERHEAD_P50_MS = 1;
 
-function flag(name: string, fallback: number): number {
+function flag(name: string, fallback: number, max: number): number {
   const index = process.argv.indexOf(`--${name}`);
   const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`--${name} must be a positive number`);
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw new Error(`--${name} must be a number in (0, ${max}]`);
   }
   return value;
 }
 
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-function median(values: number[]): number {
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Runs `total` calls of `call` with `concurrency` workers; returns sorted latencies (ms) and the error count. */
-async function load(total: number, concurrency: number, call: () => Promise<boolean>): Promise<{ latencies: number[]; errors: number }> {
+const ms = (value: number): string => `${value.toFixed(3)} ms`;
+const signedMs = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(3)} ms`;
+const ratio = (value: number): string => `${value.toFixed(3)}x`;
+const signedUs = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(0)} us`;
+
+/** Result of one {@link load} run. */
+interface LoadResult {
+  /** Sorted latencies, ms. */
+  readonly latencies: number[];
+  readonly errors: number;
+  /** CPU time of this (bench) process per call, microseconds (the fake runs in its own process). */
+  readonly cpuUsPerCall: number;
+}
+
+/** Runs `total` calls of `call` with `concurrency` workers; returns sorted latencies (ms), errors and CPU per call. */
+async function load(total: number, concurrency: number, call: () => Promise<boolean>): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const worker = async (): Promise<void> => {
     while (next < total) {
       next += 1;
@@ -65,7 +103,229 @@ async function load(total: number, concurrency: number, call: () => Promise<bool
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies: latencies.sort((a, b) => a - b), errors };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { latencies: latencies.sort((a, b) => a - b), errors, cpuUsPerCall: (cpu.user + cpu.system) / total };
+}
+
+/** The API Gateway REST proxy event of one POST /converse (what the Lambda runtime hands the handler). */
+function converseEvent(): APIGatewayProxyEvent {
+  return {
+    resource: '/converse',
+    path: '/converse',
+    httpMethod: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Host': 'bench.execute-api.eu-west-1.amazonaws.com' },
+    multiValueHeaders: { 'Content-Type': ['application/json'], 'Host': ['bench.execute-api.eu-west-1.amazonaws.com'] },
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: BODY,
+    isBase64Encoded: false,
+    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+/** A response sink that keeps the answer in memory (in Lambda: the HttpResponseStream). */
+class CollectingSink implements ResponseSink {
+  public statusCode = 0;
+  public headers: Readonly<Record<string, string>> = {};
+  public readonly chunks: Array<string | Uint8Array> = [];
+  public start(statusCode: number, headers: Readonly<Record<string, string>>): void {
+    this.statusCode = statusCode;
+    this.headers = headers;
+  }
+  public write(chunk: string | Uint8Array): Promise<void> {
+    this.chunks.push(chunk);
+    return Promise.resolve();
+  }
+  public end(): Promise<void> {
+    return Promise.resolve();
+  }
+  public text(): string {
+    return this.chunks.map((chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))).join('');
+  }
+}
+
+/**
+ * Wraps `client.send` to time the SDK call. Only meaningful at concurrency 1, where the one call in
+ * flight belongs to the one request in flight.
+ */
+function timeSdkCalls(client: BedrockRuntimeClient, record: (ms: number) => void): BedrockRuntimeClient {
+  const send = client.send.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  client.send = ((...args: unknown[]) => {
+    const started = performance.now();
+    const settle = (): void => record(performance.now() - started);
+    const result = send(...args);
+    result.then(settle, settle);
+    return result;
+  }) as typeof client.send;
+  return client;
+}
+
+interface Row {
+  directP50: number;
+  directP99: number;
+  invokerP50: number;
+  invokerP99: number;
+  directCpuUs: number;
+  invokerCpuUs: number;
+  errors: number;
+}
+
+async function overhead(fake: FakeBedrockProcess, requests: number, rounds: number, concurrencies: readonly number[]): Promise<Map<number, Row[]>> {
+  const direct = new BedrockClients({ connectionTimeoutMs: Math.min(CONFIG.attemptTimeoutMs, 3_000) });
+  let lastSdkMs = 0;
+  const runtime: InvokerRuntime = createInvokerRuntime({
+    configJson: JSON.stringify(CONFIG),
+    functionRegion: 'eu-west-1',
+    instrumentClient: (client) => timeSdkCalls(client, (value) => {
+      lastSdkMs = value;
+    }),
+  });
+  const event = converseEvent();
+  const directClient = direct.clientFor(CONFIG.regionPlan[0]);
+  const directCall = async (): Promise<boolean> => {
+    const output = await directClient.send(new ConverseCommand({ modelId: CONFIG.profileIds[0], messages: MESSAGES }));
+    return output.$metadata.httpStatusCode === 200;
+  };
+  const invokerCall = async (): Promise<boolean> => {
+    const sink = new CollectingSink();
+    await handleRequest(requestFromApiGatewayEvent(event), sink, runtime);
+    return sink.statusCode === 200;
+  };
+  /** Handler time outside the SDK call, per request (concurrency 1 only). */
+  const outsideSdk: number[] = [];
+  const invokerCallTimed = async (): Promise<boolean> => {
+    const started = performance.now();
+    const ok = await invokerCall();
+    outsideSdk.push(performance.now() - started - lastSdkMs);
+    return ok;
+  };
+
+  // Sanity check and warm-up (JIT, sockets) of both sides.
+  const check = new CollectingSink();
+  await handleRequest(requestFromApiGatewayEvent(event), check, runtime);
+  const answer = JSON.parse(check.text()) as { output?: { message?: { content?: Array<{ text?: string }> } } };
+  if (check.statusCode !== 200 || check.headers[INVOKER_HEADERS.servedRegion] !== 'eu-west-1' || answer.output?.message?.content?.[0]?.text !== 'hello from eu-west-1') {
+    throw new Error(`sanity check failed: ${check.statusCode} ${check.text()}`);
+  }
+  for (const concurrency of concurrencies) {
+    await load(500, concurrency, directCall);
+    await load(500, concurrency, invokerCall);
+  }
+  await fake.reset();
+
+  const results = new Map<number, Row[]>();
+  for (const concurrency of concurrencies) {
+    console.log(`\n## concurrency ${concurrency}: ${requests} Converse calls per side per round, ${rounds} rounds (sides alternate which goes first)`);
+    const rows: Row[] = [];
+    const outsideSdkP50s: number[] = [];
+    const outsideSdkP99s: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      outsideSdk.length = 0;
+      const invokerSide = concurrency === 1 ? invokerCallTimed : invokerCall;
+      let sdk: LoadResult;
+      let invoker: LoadResult;
+      if (round % 2 === 1) {
+        sdk = await load(requests, concurrency, directCall);
+        invoker = await load(requests, concurrency, invokerSide);
+      } else {
+        invoker = await load(requests, concurrency, invokerSide);
+        sdk = await load(requests, concurrency, directCall);
+      }
+      await fake.reset();
+      const row: Row = {
+        directP50: percentile(sdk.latencies, 50),
+        directP99: percentile(sdk.latencies, 99),
+        invokerP50: percentile(invoker.latencies, 50),
+        invokerP99: percentile(invoker.latencies, 99),
+        directCpuUs: sdk.cpuUsPerCall,
+        invokerCpuUs: invoker.cpuUsPerCall,
+        errors: sdk.errors + invoker.errors,
+      };
+      rows.push(row);
+      let spans = '';
+      if (concurrency === 1) {
+        const sorted = [...outsideSdk].sort((a, b) => a - b);
+        outsideSdkP50s.push(percentile(sorted, 50));
+        outsideSdkP99s.push(percentile(sorted, 99));
+        spans = ` | handler outside SDK call p50 ${ms(percentile(sorted, 50))} p99 ${ms(percentile(sorted, 99))}`;
+      }
+      console.log(`round ${round}: direct p50 ${ms(row.directP50)} p99 ${ms(row.directP99)} | invoker p50 ${ms(row.invokerP50)} p99 ${ms(row.invokerP99)}`
+        + ` | diff p50 ${signedMs(row.invokerP50 - row.directP50)} p99 ${signedMs(row.invokerP99 - row.directP99)}`
+        + ` | ratio p50 ${ratio(row.invokerP50 / row.directP50)} p99 ${ratio(row.invokerP99 / row.directP99)}`
+        + ` | cpu/call direct ${row.directCpuUs.toFixed(0)} us invoker ${row.invokerCpuUs.toFixed(0)} us | errors ${row.errors}${spans}`);
+    }
+    const p50Diff = median(rows.map((row) => row.invokerP50 - row.directP50));
+    console.log(`median over ${rounds} rounds (concurrency ${concurrency}):`);
+    console.log(`  direct  p50 ${ms(median(rows.map((row) => row.directP50)))}, p99 ${ms(median(rows.map((row) => row.directP99)))}`);
+    console.log(`  invoker p50 ${ms(median(rows.map((row) => row.invokerP50)))}, p99 ${ms(median(rows.map((row) => row.invokerP99)))}`);
+    console.log(`  overhead p50 ${signedMs(p50Diff)} (ratio ${ratio(median(rows.map((row) => row.invokerP50 / row.directP50)))}),`
+      + ` p99 ${signedMs(median(rows.map((row) => row.invokerP99 - row.directP99)))} (ratio ${ratio(median(rows.map((row) => row.invokerP99 / row.directP99)))})`);
+    const directCpu = median(rows.map((row) => row.directCpuUs));
+    const invokerCpu = median(rows.map((row) => row.invokerCpuUs));
+    console.log(`  bench-process CPU per call: direct ${directCpu.toFixed(0)} us, invoker ${invokerCpu.toFixed(0)} us (${signedUs(invokerCpu - directCpu)})`);
+    if (concurrency === 1) {
+      console.log(`  handler time outside the SDK call: p50 ${ms(median(outsideSdkP50s))}, p99 ${ms(median(outsideSdkP99s))}`);
+    } else {
+      console.log(`  (one process, ${concurrency} calls in flight: both sides queue for this process's CPU, so the p50 difference is`
+        + ` about ${concurrency} x the CPU difference per call = ${ms(concurrency * (invokerCpu - directCpu) / 1000)}; a Lambda execution`
+        + ' environment serves one request at a time, which the concurrency 1 run reproduces)');
+    }
+    console.log(`  errors ${rows.reduce((sum, row) => sum + row.errors, 0)}; target overhead <= ${TARGET_OVERHEAD_P50_MS} ms at p50: ${p50Diff <= TARGET_OVERHEAD_P50_MS ? 'MET' : 'MISSED'}`);
+    results.set(concurrency, rows);
+  }
+  runtime.clients.destroy();
+  direct.destroy();
+  return results;
+}
+
+/** A Converse output as the SDK resolves it (what the fake answers). */
+const CANNED_OUTPUT = {
+  $metadata: { httpStatusCode: 200, requestId: '00000000-0000-4000-8000-000000000001', attempts: 1, totalRetryDelay: 0 },
+  output: { message: { role: 'assistant', content: [{ text: 'hello from eu-west-1' }] } },
+  stopReason: 'end_turn',
+  usage: { inputTokens: 11, outputTokens: 7, totalTokens: 18 },
+  metrics: { latencyMs: 5 },
+};
+
+/**
+ * The handler's own CPU per request, without any network: `handleRequest` with every region's client
+ * replaced by a stub whose `send` resolves a canned Converse output, one request at a time.
+ */
+async function handlerCpu(rounds: number, perRound: number): Promise<void> {
+  console.log(`\n## handler CPU per request, SDK stubbed (send resolves a canned Converse output; no network), ${perRound} requests x ${rounds} rounds, one at a time`);
+  const base = createInvokerRuntime({ configJson: JSON.stringify(CONFIG), functionRegion: 'eu-west-1' });
+  const stub = { send: (_command: unknown, _options?: unknown): Promise<unknown> => Promise.resolve(CANNED_OUTPUT) };
+  const runtime: InvokerRuntime = { ...base, clients: { clientFor: () => stub, destroy: () => undefined } as unknown as BedrockClients };
+  const event = converseEvent();
+  const timed = async (call: () => Promise<unknown>): Promise<{ cpuUs: number; wallUs: number }> => {
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    for (let index = 0; index < perRound; index++) {
+      await call();
+    }
+    const cpu = process.cpuUsage(cpuBefore);
+    return { cpuUs: (cpu.user + cpu.system) / perRound, wallUs: ((performance.now() - started) * 1000) / perRound };
+  };
+  const viaHandler = async (): Promise<void> => {
+    const sink = new CollectingSink();
+    await handleRequest(requestFromApiGatewayEvent(event), sink, runtime);
+    if (sink.statusCode !== 200) {
+      throw new Error(`stubbed handler answered ${sink.statusCode}: ${sink.text()}`);
+    }
+  };
+  await timed(viaHandler);
+  const cpus: number[] = [];
+  const walls: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const handler = await timed(viaHandler);
+    const alone = await timed(() => stub.send(undefined));
+    cpus.push(handler.cpuUs - alone.cpuUs);
+    walls.push(handler.wallUs - alone.wallUs);
+    console.log(`round ${round}: handler ${handler.cpuUs.toFixed(1)} us CPU, ${handler.wallUs.toFixed(1)} us wall per request | stub alone ${alone.cpuUs.toFixed(1)} us CPU`);
+  }
+  console.log(`median: the handler adds ${median(cpus).toFixed(1)} us CPU, ${median(walls).toFixed(1)} us wall per request (metrics disabled)`);
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -80,90 +340,72 @@ function postConverse(baseUrl: string): Promise<boolean> {
   });
 }
 
+async function outage(fake: FakeBedrockProcess, concurrency: number, outageSeconds: number): Promise<void> {
+  console.log(`\n# 2. Outage: the primary (eu-west-1) throttles every call for ${outageSeconds} s, concurrency ${concurrency}, clients through the local HTTP server`);
+  let server: LocalServer | undefined;
+  try {
+    server = await startLocalServer({ port: 0, config: CONFIG, endpoint: fake.url });
+    const url = server.url;
+    await fake.reset();
+    await fake.inject('eu-west-1', faults.throttle());
+    const latencies: number[] = [];
+    let clientErrors = 0;
+    let served = 0;
+    const until = performance.now() + outageSeconds * 1000;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const started = performance.now();
+        const ok = await postConverse(url).catch(() => false);
+        latencies.push(performance.now() - started);
+        if (ok) {
+          served += 1;
+        } else {
+          clientErrors += 1;
+        }
+      }
+    }));
+    latencies.sort((a, b) => a - b);
+    const stats = await fake.stats();
+    const primaryAttempts = stats.callsByRegion['eu-west-1'] ?? 0;
+    console.log(`requests ${served + clientErrors}, client-visible errors ${clientErrors}, primary attempts ${primaryAttempts}`
+      + ` (breaker opens after ${CONFIG.breakerFailureThreshold}, probes every ${CONFIG.breakerCooldownMs / 1000} s),`
+      + ` calls by region ${JSON.stringify(stats.callsByRegion)}`);
+    console.log(`p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))} (target: 0 client-visible errors)`);
+  } finally {
+    agent.destroy();
+    await server?.close();
+  }
+}
+
 async function main(): Promise<void> {
-  const requests = flag('requests', 2000);
-  const rounds = flag('rounds', 5);
-  const concurrency = flag('concurrency', 32);
-  const outageSeconds = flag('outage-seconds', 30);
+  const requests = flag('requests', 2000, 100_000);
+  const rounds = flag('rounds', 5, 50);
+  const concurrency = flag('concurrency', 32, 256);
+  const outageSeconds = flag('outage-seconds', 30, 600);
   const removeGuard = installLoopbackGuard();
   process.env.AWS_ACCESS_KEY_ID = 'AKIDBENCH';
   process.env.AWS_SECRET_ACCESS_KEY = 'bench';
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
+  process.env.AWS_CONFIG_FILE = '/nonexistent';
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
-  const fake = await startFakeBedrock();
-  const server = await startLocalServer({ port: 0, config: CONFIG, endpoint: fake.url });
-  const direct = new BedrockRuntimeClient({
-    region: 'eu-west-1',
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, maxSockets: 64 }) }),
-  });
-  const directCall = async (): Promise<boolean> => {
-    await direct.send(new ConverseCommand({ modelId: CONFIG.profileIds[0], messages: [{ role: 'user', content: [{ text: 'Hello' }] }] }));
-    return true;
-  };
-  const viaInvoker = (): Promise<boolean> => postConverse(server.url);
-
-  console.log(`# 1. Invoker overhead: ${requests} Converse requests per side, concurrency ${concurrency}, ${rounds} rounds (same fake, loopback)`);
-  await load(200, concurrency, directCall);
-  await load(200, concurrency, viaInvoker);
-  const p50Diffs: number[] = [];
-  const p99Diffs: number[] = [];
-  const p50Ratios: number[] = [];
-  const rows: Array<Record<string, number>> = [];
-  for (let round = 1; round <= rounds; round++) {
-    const sdk = await load(requests, concurrency, directCall);
-    const invoker = await load(requests, concurrency, viaInvoker);
-    const row = {
-      round,
-      directP50: percentile(sdk.latencies, 50),
-      directP99: percentile(sdk.latencies, 99),
-      invokerP50: percentile(invoker.latencies, 50),
-      invokerP99: percentile(invoker.latencies, 99),
-      errors: sdk.errors + invoker.errors,
-    };
-    rows.push(row);
-    p50Diffs.push(row.invokerP50 - row.directP50);
-    p99Diffs.push(row.invokerP99 - row.directP99);
-    p50Ratios.push(row.invokerP50 / row.directP50);
-    console.log(`round ${round}: direct p50 ${row.directP50.toFixed(2)} ms p99 ${row.directP99.toFixed(2)} ms | invoker p50 ${row.invokerP50.toFixed(2)} ms p99 ${row.invokerP99.toFixed(2)} ms | errors ${row.errors}`);
+  const startedAt = performance.now();
+  const fake = await startFakeBedrockProcess();
+  process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = fake.url;
+  try {
+    console.log('# 1. Invoker overhead: direct ConverseCommand vs handleRequest (in process, collecting sink), same SDK client config,');
+    console.log(`#    fake Bedrock in child process ${fake.pid} at ${fake.url}; metrics disabled (POWERTOOLS_METRICS_DISABLED=true), logs silent`);
+    await overhead(fake, requests, rounds, concurrency === 1 ? [1] : [concurrency, 1]);
+    await handlerCpu(rounds, 20_000);
+    await outage(fake, concurrency, outageSeconds);
+  } finally {
+    await fake.close();
+    removeGuard();
   }
-  console.log(`median direct  p50 ${median(rows.map((row) => row.directP50)).toFixed(2)} ms, p99 ${median(rows.map((row) => row.directP99)).toFixed(2)} ms`);
-  console.log(`median invoker p50 ${median(rows.map((row) => row.invokerP50)).toFixed(2)} ms, p99 ${median(rows.map((row) => row.invokerP99)).toFixed(2)} ms`);
-  console.log(`median overhead p50 ${median(p50Diffs).toFixed(2)} ms (ratio ${median(p50Ratios).toFixed(2)}x), p99 ${median(p99Diffs).toFixed(2)} ms`);
-  console.log(`(target: overhead <= 1 ms at p50; note that at concurrency ${concurrency} on loopback the difference includes queueing behind the extra hop on the same 2 cores)`);
-
-  console.log(`\n# 2. Outage: the primary (eu-west-1) throttles every call for ${outageSeconds} s, concurrency ${concurrency}`);
-  fake.reset();
-  fake.inject('eu-west-1', faults.throttle());
-  const latencies: number[] = [];
-  let clientErrors = 0;
-  let served = 0;
-  const until = performance.now() + outageSeconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < until) {
-      const started = performance.now();
-      const ok = await viaInvoker().catch(() => false);
-      latencies.push(performance.now() - started);
-      if (ok) {
-        served += 1;
-      } else {
-        clientErrors += 1;
-      }
-    }
-  }));
-  latencies.sort((a, b) => a - b);
-  const primaryAttempts = fake.calls.filter((call) => call.region === 'eu-west-1').length;
-  console.log(`requests ${served + clientErrors}, client-visible errors ${clientErrors}, primary attempts ${primaryAttempts} (breaker opens after ${CONFIG.breakerFailureThreshold}, probes every ${CONFIG.breakerCooldownMs / 1000} s)`);
-  console.log(`p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms (target: 0 client-visible errors)`);
-
-  direct.destroy();
-  agent.destroy();
-  await server.close();
-  await fake.close();
-  removeGuard();
+  console.log(`\nbench finished in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { GLOBAL_SONNET, US_HAIKU } from './support';
 import { CrossRegionInferenceScp, CrossRegionInferenceScpPolicy } from '../../lib';
 import { crossRegionScpDocument, SCP_SIDS } from '../../lib/scp-statements';
+import { nagFindings } from '../support/nag';
 
 function managementStack(): Stack {
   return new Stack(new App(), 'Management', { env: { account: '111111111111', region: 'us-east-1' } });
@@ -66,5 +67,13 @@ describe('CrossRegionInferenceScpPolicy', () => {
     expect(() => new CrossRegionInferenceScpPolicy(managementStack(), 'Scp', {
       approvedRegions: ['us-east-1'], profiles: [US_HAIKU], targetIds: ['Production'],
     })).toThrow(/targetIds contains 'Production', which is not a root/);
+  });
+});
+
+describe('cdk-nag', () => {
+  test('the management-account stack passes the rule packs', () => {
+    const stack = managementStack();
+    new CrossRegionInferenceScpPolicy(stack, 'Scp', { approvedRegions: ['us-east-1'], profiles: [US_HAIKU], targetIds: ['ou-abcd-12345678'] });
+    expect(nagFindings(stack.node.root as App)).toEqual([]);
   });
 });

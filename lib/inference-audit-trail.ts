@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { createAlarmTopic } from './alarm-topic';
+import { allowCloudWatchLogsToUseKey } from './cloudwatch-logs-key-access';
 
 /** The Bedrock runtime calls CloudTrail logs as management events, in the source region. */
 export const BEDROCK_INFERENCE_EVENT_NAMES = ['InvokeModel', 'InvokeModelWithResponseStream', 'Converse', 'ConverseStream'];
@@ -299,7 +300,6 @@ export class InferenceAuditTrail extends Construct {
       description: 'Encrypts the Bedrock audit trail, its bucket and its log group',
       removalPolicy,
     });
-    const stack = Stack.of(this);
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudTrailToEncryptLogs',
       principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
@@ -316,17 +316,7 @@ export class InferenceAuditTrail extends Construct {
       actions: ['kms:DescribeKey'],
       resources: ['*'],
     }));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogsOfThisAccount',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        },
-      },
-    }));
+    allowCloudWatchLogsToUseKey(key);
     return key;
   }
 

@@ -239,11 +239,6 @@ export class CrossRegionInferenceApi extends Construct {
     validateEndpointNames(this.endpointNames);
     const settings = resolveHealthChecks(props.healthChecks ?? {});
     const recordTtl = props.recordTtl ?? Duration.seconds(30);
-    if (recordTtl.toSeconds() > 60) {
-      Annotations.of(this).addWarningV2('cdk-bedrock-cross-region:record-ttl',
-        `recordTtl is ${recordTtl.toSeconds()} s; Route 53 recommends 60 s or less for records with health checks, `
-        + 'and every second of TTL adds to the worst-case failover time.');
-    }
 
     const account = props.account ?? process.env.CDK_DEFAULT_ACCOUNT;
     this.regions = [...new Set(props.endpoints.flatMap(e => e.routing.regions))];
@@ -263,6 +258,10 @@ export class CrossRegionInferenceApi extends Construct {
       description: `Bedrock cross-region inference: DNS routing and health checks (${this.prefix})`,
     });
     this.regionalStacks.forEach(stack => this.routingStack.addDependency(stack, 'health checks follow the regional alarms and hostnames'));
+    if (recordTtl.toSeconds() > 60) {
+      this.warn('record-ttl', `recordTtl is ${recordTtl.toSeconds()} s; Route 53 recommends 60 s or less for records with health checks, `
+        + 'and every second of TTL adds to the worst-case failover time.');
+    }
 
     const operations = props.operations ?? {};
     const routed = props.endpoints.map(endpoint => {
@@ -286,7 +285,7 @@ export class CrossRegionInferenceApi extends Construct {
     } else {
       this.failureDetectionTime = Duration.seconds(0);
       this.worstCaseFailoverTime = Duration.seconds(0);
-      Annotations.of(this).addWarningV2('cdk-bedrock-cross-region:dns-routing-off',
+      this.warn('dns-routing-off',
         'No domain given: DNS routing and health checks are off. Clients must call the regional endpoints (stack outputs) '
         + 'themselves; only the in-request fallback between regions protects them. Pass `domain: { zoneName, hostedZoneId }` '
         + 'to route with Route 53.');
@@ -530,7 +529,7 @@ export class CrossRegionInferenceApi extends Construct {
     const withChecks = routed.filter(r => r.healthChecks);
     if (withChecks.length === 0) { return; }
     if (this.routingStack.region !== 'us-east-1') {
-      Annotations.of(this).addWarningV2('cdk-bedrock-cross-region:health-check-alarms',
+      this.warn('health-check-alarms',
         `The routing stack is in ${this.routingStack.region}: Route 53 health-check metrics exist only in us-east-1, so no alarm `
         + 'notifies when a region\'s health check turns unhealthy (the dashboard still shows them). Use routingRegion: \'us-east-1\'.');
       return;
@@ -558,6 +557,14 @@ export class CrossRegionInferenceApi extends Construct {
         this.healthCheckAlarms.push(alarm);
       }
     }
+  }
+
+  /**
+   * A synth warning. It is attached to the routing stack: annotations on constructs outside any stack
+   * never reach the cloud assembly, so the CLI would not show them.
+   */
+  private warn(id: string, message: string): void {
+    Annotations.of(this.routingStack).addWarningV2(`cdk-bedrock-cross-region:${id}`, message);
   }
 
   /** One encrypted alarm topic per stack, shared by the alarms there. */

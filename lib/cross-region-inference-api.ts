@@ -10,14 +10,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { createAlarmTopic } from './alarm-topic';
-import { BedrockModelIdDimension, CrossRegionDashboard, DashboardHealthCheck, DashboardInvoker, TokenPrice } from './cross-region-dashboard';
+import { BedrockModelIdDimension, CrossRegionDashboard, DashboardHealthCheck, TokenPrice } from './cross-region-dashboard';
 import { CrossRegionInferenceProfile } from './cross-region-inference-profile';
 import { FailoverTimeBreakdown, worstCaseFailoverTime } from './failover-time';
 import { InferenceAuditTrail } from './inference-audit-trail';
 import { InvokerAlarms } from './invoker-alarms';
 import { InvokerSettings, RegionalInvoker } from './regional-invoker';
 import { RoutingKind, RoutingPattern } from './routing-pattern';
-import { auditTrailRunbookEntries, invokerAlarmsRunbookEntries, Runbook, RunbookAlarm, RunbookHealthCheck, RunbookRegion } from './runbook';
+import { auditTrailRunbookEntries, invokerAlarmsRunbookEntries, Runbook, RunbookHealthCheck, RunbookRegion } from './runbook';
 
 /** A public hosted zone the deployment adds its records to. Plain strings, so every regional stack can use it. */
 export interface InferenceDomain {
@@ -189,6 +189,13 @@ interface RegionalTarget {
   readonly throttleAlarmName: string;
 }
 
+/** One endpoint after deployment: its regional targets and, with DNS, each region's health check. */
+interface RoutedEndpoint {
+  readonly endpoint: InferenceEndpointOptions;
+  readonly regionalTargets: RegionalTarget[];
+  readonly healthChecks?: Map<string, route53.IHealthCheck>;
+}
+
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
 /**
@@ -264,7 +271,7 @@ export class CrossRegionInferenceApi extends Construct {
     }
 
     const operations = props.operations ?? {};
-    const routed = props.endpoints.map(endpoint => {
+    const routed = props.endpoints.map((endpoint): RoutedEndpoint => {
       const regionalTargets = endpoint.routing.regions.map(region => this.deployRegion(
         stacks.get(region)!, endpoint, region, settings, props.domain, operations));
       const healthChecks = props.domain ? this.route(endpoint, regionalTargets, settings, recordTtl, props.domain) : undefined;
@@ -291,68 +298,11 @@ export class CrossRegionInferenceApi extends Construct {
         + 'to route with Route 53.');
     }
 
-    if (operations.auditTrail ?? true) {
-      this.auditTrail = new InferenceAuditTrail(this.routingStack, 'AuditTrail', {
-        sourceRegions: this.regions,
-        existingLogGroup: operations.existingTrailLogGroupName
-          ? logs.LogGroup.fromLogGroupName(this.routingStack, 'OrganizationTrailLogs', operations.existingTrailLogGroupName)
-          : undefined,
-        alarmEmail: operations.alarmEmail,
-      });
-    }
-    this.dashboard = new CrossRegionDashboard(this.routingStack, 'Dashboard', {
-      dashboardName: `${this.prefix}-bedrock-cross-region`,
-      invokers: routed.flatMap(({ endpoint, regionalTargets }) => regionalTargets.map(target =>
-        CrossRegionDashboard.describeInvoker(target.invoker, `${endpoint.name}: ${roleOf(endpoint.routing, target.region)}`))) as DashboardInvoker[],
-      healthChecks: routed.flatMap(({ healthChecks }) => [...(healthChecks?.entries() ?? [])]
-        .map(([region, check]): DashboardHealthCheck => ({ region, healthCheckId: check.healthCheckId }))),
-      prices: operations.prices,
-      bedrockModelIdDimension: operations.bedrockModelIdDimension,
-      audit: this.auditTrail ? { region: this.routingStack.region, sourceRegions: this.regions } : undefined,
-    });
-
+    this.auditTrail = (operations.auditTrail ?? true) ? this.createAuditTrail(operations) : undefined;
+    this.dashboard = this.createDashboard(routed, operations);
     this.alarmOnHealthChecks(routed, operations);
-
-    for (const { endpoint, regionalTargets, healthChecks } of routed) {
-      const runbook = new Runbook(this.routingStack, `${endpoint.name}Runbook`, {
-        fileName: `${this.prefix}-${endpoint.name}.runbook.md`,
-        model: {
-          title: `${this.prefix} — endpoint '${endpoint.name}'`,
-          routingPattern: endpoint.routing.isActivePassive ? 'active-passive' : 'active-active',
-          routingDetail: `${endpoint.routing.kind} over ${endpoint.routing.regions.join(', ')}; profiles `
-            + `${endpoint.profiles.map(p => p.profileId).join(', ')}`
-            + (props.endpoints.length > 1 ? `; one of ${props.endpoints.length} endpoints of a hybrid deployment (${this.endpointNames.join(', ')})` : ''),
-          domainName: props.domain ? this.recordNameOf(endpoint, props.domain) : undefined,
-          regions: regionalTargets.map((target): RunbookRegion => ({
-            region: target.region,
-            role: roleOf(endpoint.routing, target.region),
-            fallbackRegions: target.invoker.regionPlan.slice(1),
-            endpoint: props.domain ? target.hostname : undefined,
-            stackName: Stack.of(target.invoker).stackName,
-          })),
-          healthChecks: [...(healthChecks?.entries() ?? [])].map(([region, check]): RunbookHealthCheck => ({
-            region,
-            healthCheckId: check.healthCheckId,
-            type: `calculated: HTTPS GET /health every ${settings.requestInterval.toSeconds()} s (${settings.failureThreshold} failures) `
-              + `AND Bedrock errors < ${settings.errorThreshold} AND throttles < ${settings.throttleThreshold} per ${settings.alarmPeriod.toMinutes()} min`,
-          })),
-          failoverTime: {
-            worstCaseSeconds: breakdown?.worstCaseSeconds ?? 0,
-            breakdown: breakdown ? [
-              { label: `HTTPS check: ${settings.requestInterval.toSeconds()} s x ${settings.failureThreshold} failures`, seconds: breakdown.endpointDetectionSeconds },
-              { label: `Bedrock alarms: ${settings.alarmPeriod.toSeconds()} s x ${settings.alarmEvaluationPeriods} periods`, seconds: breakdown.alarmDetectionSeconds },
-              { label: 'Record TTL', seconds: breakdown.recordTtlSeconds },
-            ] : [],
-          },
-          alarms: [
-            ...regionalTargets.flatMap(target => invokerAlarmsRunbookEntries(this.alarmsByInvoker.get(target.invoker)!)),
-            ...(this.auditTrail ? auditTrailRunbookEntries(this.auditTrail) : []),
-          ] as RunbookAlarm[],
-          dashboard: { name: `${this.prefix}-bedrock-cross-region`, region: this.routingStack.region },
-          auditQuery: this.auditTrail ? { name: this.auditTrail.queryName, region: this.auditTrail.region } : undefined,
-        },
-      });
-      this.runbookFiles.push(runbook.fileName);
+    for (const endpoint of routed) {
+      this.runbookFiles.push(this.writeRunbook(endpoint, props, settings, breakdown));
     }
   }
 
@@ -377,6 +327,78 @@ export class CrossRegionInferenceApi extends Construct {
       throw new Error(`'${region}' is not deployed; regions: ${this.regions.join(', ')}.`);
     }
     return stack;
+  }
+
+  private createAuditTrail(operations: OperationsOptions): InferenceAuditTrail {
+    return new InferenceAuditTrail(this.routingStack, 'AuditTrail', {
+      sourceRegions: this.regions,
+      existingLogGroup: operations.existingTrailLogGroupName
+        ? logs.LogGroup.fromLogGroupName(this.routingStack, 'OrganizationTrailLogs', operations.existingTrailLogGroupName)
+        : undefined,
+      alarmEmail: operations.alarmEmail,
+    });
+  }
+
+  private createDashboard(routed: RoutedEndpoint[], operations: OperationsOptions): CrossRegionDashboard {
+    return new CrossRegionDashboard(this.routingStack, 'Dashboard', {
+      dashboardName: this.dashboardName,
+      invokers: routed.flatMap(({ endpoint, regionalTargets }) => regionalTargets.map(target =>
+        CrossRegionDashboard.describeInvoker(target.invoker, `${endpoint.name}: ${roleOf(endpoint.routing, target.region)}`))),
+      healthChecks: routed.flatMap(({ healthChecks }) => [...(healthChecks?.entries() ?? [])]
+        .map(([region, check]): DashboardHealthCheck => ({ region, healthCheckId: check.healthCheckId }))),
+      prices: operations.prices,
+      bedrockModelIdDimension: operations.bedrockModelIdDimension,
+      audit: this.auditTrail ? { region: this.routingStack.region, sourceRegions: this.regions } : undefined,
+    });
+  }
+
+  /** Writes the endpoint's runbook next to the templates; returns its file name. */
+  private writeRunbook({ endpoint, regionalTargets, healthChecks }: RoutedEndpoint, props: CrossRegionInferenceApiProps,
+    settings: Required<HealthCheckSettings>, breakdown: FailoverTimeBreakdown | undefined): string {
+    const domain = props.domain;
+    const runbook = new Runbook(this.routingStack, `${endpoint.name}Runbook`, {
+      fileName: `${this.prefix}-${endpoint.name}.runbook.md`,
+      model: {
+        title: `${this.prefix} — endpoint '${endpoint.name}'`,
+        routingPattern: endpoint.routing.isActivePassive ? 'active-passive' : 'active-active',
+        routingDetail: `${endpoint.routing.kind} over ${endpoint.routing.regions.join(', ')}; profiles `
+          + `${endpoint.profiles.map(p => p.profileId).join(', ')}`
+          + (props.endpoints.length > 1 ? `; one of ${props.endpoints.length} endpoints of a hybrid deployment (${this.endpointNames.join(', ')})` : ''),
+        domainName: domain ? this.recordNameOf(endpoint, domain) : undefined,
+        regions: regionalTargets.map((target): RunbookRegion => ({
+          region: target.region,
+          role: roleOf(endpoint.routing, target.region),
+          fallbackRegions: target.invoker.regionPlan.slice(1),
+          endpoint: domain ? target.hostname : undefined,
+          stackName: Stack.of(target.invoker).stackName,
+        })),
+        healthChecks: [...(healthChecks?.entries() ?? [])].map(([region, check]): RunbookHealthCheck => ({
+          region,
+          healthCheckId: check.healthCheckId,
+          type: `calculated: HTTPS GET /health every ${settings.requestInterval.toSeconds()} s (${settings.failureThreshold} failures) `
+            + `AND Bedrock errors < ${settings.errorThreshold} AND throttles < ${settings.throttleThreshold} per ${settings.alarmPeriod.toMinutes()} min`,
+        })),
+        failoverTime: {
+          worstCaseSeconds: breakdown?.worstCaseSeconds ?? 0,
+          breakdown: breakdown ? [
+            { label: `HTTPS check: ${settings.requestInterval.toSeconds()} s x ${settings.failureThreshold} failures`, seconds: breakdown.endpointDetectionSeconds },
+            { label: `Bedrock alarms: ${settings.alarmPeriod.toSeconds()} s x ${settings.alarmEvaluationPeriods} periods`, seconds: breakdown.alarmDetectionSeconds },
+            { label: 'Record TTL', seconds: breakdown.recordTtlSeconds },
+          ] : [],
+        },
+        alarms: [
+          ...regionalTargets.flatMap(target => invokerAlarmsRunbookEntries(this.alarmsByInvoker.get(target.invoker)!)),
+          ...(this.auditTrail ? auditTrailRunbookEntries(this.auditTrail) : []),
+        ],
+        dashboard: { name: this.dashboardName, region: this.routingStack.region },
+        auditQuery: this.auditTrail ? { name: this.auditTrail.queryName, region: this.auditTrail.region } : undefined,
+      },
+    });
+    return runbook.fileName;
+  }
+
+  private get dashboardName(): string {
+    return `${this.prefix}-bedrock-cross-region`;
   }
 
   private deployRegion(stack: Stack, endpoint: InferenceEndpointOptions, region: string,
@@ -524,8 +546,7 @@ export class CrossRegionInferenceApi extends Construct {
    * An alarm per region's calculated health check. Route 53 publishes HealthCheckStatus in us-east-1
    * only, and alarms can only watch metrics of their own region.
    */
-  private alarmOnHealthChecks(routed: Array<{ endpoint: InferenceEndpointOptions; healthChecks?: Map<string, route53.IHealthCheck> }>,
-    operations: OperationsOptions): void {
+  private alarmOnHealthChecks(routed: RoutedEndpoint[], operations: OperationsOptions): void {
     const withChecks = routed.filter(r => r.healthChecks);
     if (withChecks.length === 0) { return; }
     if (this.routingStack.region !== 'us-east-1') {

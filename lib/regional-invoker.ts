@@ -476,14 +476,13 @@ export class RegionalInvoker extends Construct {
   private acknowledgeFindings(authorization: InvokerAuthorization): void {
     const ack = (scope: Construct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
     const fn = this.function;
-    ack(fn, 'AwsSolutions-L1', 'The runtime defaults to the newest Node.js LTS this aws-cdk-lib version knows; it is a prop users can raise.');
     ack(fn, 'NIST.800.53.R5-LambdaInsideVPC', 'The handler reaches only the public Bedrock runtime endpoints of its geography; a VPC adds NAT cost and a failure domain without protecting data in transit, which TLS already does.');
     ack(fn, 'HIPAA.Security-LambdaInsideVPC', 'The handler reaches only the public Bedrock runtime endpoints of its geography over TLS; see NIST.800.53.R5-LambdaInsideVPC.');
     ack(fn, 'NIST.800.53.R5-LambdaDLQ', 'Invoked synchronously by API Gateway only; a dead-letter queue applies to asynchronous invocations, and failures are answered to the caller.');
     ack(fn, 'HIPAA.Security-LambdaDLQ', 'Invoked synchronously by API Gateway only; a dead-letter queue applies to asynchronous invocations.');
     ack(fn, 'Serverless-LambdaDLQ', 'Invoked synchronously by API Gateway only; a dead-letter queue applies to asynchronous invocations.');
     ack(fn, 'Serverless-LambdaAsyncFailureDestination', 'Invoked synchronously by API Gateway only; no asynchronous invocation to route failures from.');
-    if (fn.node.tryFindChild('Resource') && !(fn.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions) {
+    if ((fn.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions === undefined) {
       ack(fn, 'NIST.800.53.R5-LambdaConcurrency', 'Reserved concurrency is a prop (reservedConcurrentExecutions); by default the invoker shares the regional pool so that a failover surge is not capped below the account limit, and the API stage throttling bounds load.');
       ack(fn, 'HIPAA.Security-LambdaConcurrency', 'Reserved concurrency is a prop (reservedConcurrentExecutions); the API stage throttling bounds load.');
     }
@@ -498,25 +497,16 @@ export class RegionalInvoker extends Construct {
     ack(this.api, 'NIST.800.53.R5-APIGWSSLEnabled', 'Backend integration is AWS_PROXY to Lambda; client certificates apply only to HTTP backends.');
     ack(this.api, 'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted', 'Responses are model generations per request and must not be cached; caching is also incompatible with response streaming.');
     ack(this.api, 'HIPAA.Security-APIGWCacheEnabledAndEncrypted', 'Responses are per-request model generations and must not be cached; caching is incompatible with response streaming.');
-    const health = this.api.root.getResource('health')?.node.tryFindChild('GET');
-    if (health) {
-      ack(health, 'AwsSolutions-APIG4', 'Route 53 health checkers cannot sign requests: /health is public, calls no model and returns only the region plan and breaker states.');
-      ack(health, 'AwsSolutions-COG4', 'Route 53 health checkers cannot present Cognito tokens; /health calls no model.');
-    }
-    if (authorization.kind === InvokerAuthorizationKind.API_KEY) {
-      for (const route of ['converse', 'converse-stream', 'invoke']) {
-        const method = this.api.root.getResource(route)?.node.tryFindChild('POST');
-        if (method) {
-          ack(method, 'AwsSolutions-APIG4', 'Authorization by API key with a usage plan was chosen explicitly (InvokerAuthorization.apiKey()).');
-          ack(method, 'AwsSolutions-COG4', 'Authorization by API key with a usage plan was chosen explicitly (InvokerAuthorization.apiKey()).');
-        }
-      }
-    } else {
-      for (const route of ['converse', 'converse-stream', 'invoke']) {
-        const method = this.api.root.getResource(route)?.node.tryFindChild('POST');
-        if (method) {
-          ack(method, 'AwsSolutions-COG4', 'Callers authenticate with IAM (SigV4), which is stronger than a Cognito user pool for service-to-service traffic.');
-        }
+    const health = this.api.root.getResource('health')!.node.findChild('GET');
+    ack(health, 'AwsSolutions-APIG4', 'Route 53 health checkers cannot sign requests: /health is public, calls no model and returns only the region plan and breaker states.');
+    ack(health, 'AwsSolutions-COG4', 'Route 53 health checkers cannot present Cognito tokens; /health calls no model.');
+    for (const route of ['converse', 'converse-stream', 'invoke']) {
+      const method = this.api.root.getResource(route)!.node.findChild('POST');
+      if (authorization.kind === InvokerAuthorizationKind.API_KEY) {
+        ack(method, 'AwsSolutions-APIG4', 'Authorization by API key with a usage plan was chosen explicitly (InvokerAuthorization.apiKey()).');
+        ack(method, 'AwsSolutions-COG4', 'Authorization by API key with a usage plan was chosen explicitly (InvokerAuthorization.apiKey()).');
+      } else {
+        ack(method, 'AwsSolutions-COG4', 'Callers authenticate with IAM (SigV4), which is stronger than a Cognito user pool for service-to-service traffic.');
       }
     }
   }

@@ -401,35 +401,9 @@ export class RegionalInvoker extends Construct {
         tracingEnabled: true,
       },
     });
-    this.enableApiGatewayLogging(api);
+    // API Gateway writes execution and access logs with one role per account and region.
+    api.deploymentStage.node.addDependency(apiGatewayAccountSettings(Stack.of(this)));
     return api;
-  }
-
-  /**
-   * API Gateway writes execution and access logs with one role per account and region
-   * (`AWS::ApiGateway::Account`). The role carries the permissions of AWS's
-   * AmazonAPIGatewayPushToCloudWatchLogs policy inline.
-   */
-  private enableApiGatewayLogging(api: apigateway.RestApi): void {
-    const role = new iam.Role(this, 'ApiGatewayLoggingRole', {
-      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      description: 'Lets API Gateway write execution and access logs to CloudWatch Logs in this region',
-    });
-    const policy = new iam.ManagedPolicy(this, 'ApiGatewayLoggingPolicy', {
-      description: 'The permissions of AmazonAPIGatewayPushToCloudWatchLogs',
-      roles: [role],
-      statements: [new iam.PolicyStatement({
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams',
-          'logs:PutLogEvents', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
-        resources: ['*'],
-      })],
-    });
-    const account = new apigateway.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
-    api.deploymentStage.node.addDependency(account);
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'API Gateway names its execution log groups itself (API-Gateway-Execution-Logs_<api-id>/<stage>) and this account-level role serves every API in the region; same scope as AWS\'s AmazonAPIGatewayPushToCloudWatchLogs.',
-    });
   }
 
   private addRoutes(authorization: InvokerAuthorization, budget: TimeoutBudget): void {
@@ -510,6 +484,40 @@ export class RegionalInvoker extends Construct {
       }
     }
   }
+}
+
+/** Construct id of the per-stack API Gateway logging settings shared by every invoker in a stack. */
+const API_GATEWAY_LOGGING_ID = 'BedrockInvokerApiGatewayLogging';
+
+/**
+ * The account-level API Gateway logging role of a stack (`AWS::ApiGateway::Account`), created once per
+ * stack however many invokers it holds. The role carries the permissions of AWS's
+ * AmazonAPIGatewayPushToCloudWatchLogs policy in a customer managed policy.
+ */
+function apiGatewayAccountSettings(stack: Stack): Construct {
+  const existing = stack.node.tryFindChild(API_GATEWAY_LOGGING_ID);
+  if (existing) { return existing as Construct; }
+  const scope = new Construct(stack, API_GATEWAY_LOGGING_ID);
+  const role = new iam.Role(scope, 'Role', {
+    assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+    description: 'Lets API Gateway write execution and access logs to CloudWatch Logs in this region',
+  });
+  const policy = new iam.ManagedPolicy(scope, 'Policy', {
+    description: 'The permissions of AmazonAPIGatewayPushToCloudWatchLogs',
+    roles: [role],
+    statements: [new iam.PolicyStatement({
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams',
+        'logs:PutLogEvents', 'logs:GetLogEvents', 'logs:FilterLogEvents'],
+      resources: ['*'],
+    })],
+  });
+  new apigateway.CfnAccount(scope, 'Account', { cloudWatchRoleArn: role.roleArn });
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'API Gateway names its execution log groups itself (API-Gateway-Execution-Logs_<api-id>/<stage>) and this account-level '
+      + 'role serves every API in the region; same scope as AWS\'s AmazonAPIGatewayPushToCloudWatchLogs.',
+  });
+  return scope;
 }
 
 function validatePositiveInteger(name: string, value: number | undefined): void {

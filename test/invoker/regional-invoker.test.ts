@@ -165,3 +165,16 @@ describe('RegionalInvoker validation', () => {
       .toThrow(/needs a stack with an explicit env\.region/);
   });
 });
+
+describe('several invokers in one stack', () => {
+  test('share one API Gateway account logging role', () => {
+    const { stack } = build();
+    new RegionalInvoker(stack, 'Second', { profiles: [CrossRegionInferenceProfile.fromId(EU_SONNET)] });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 2);
+    const stages = Object.values<any>(template.findResources('AWS::ApiGateway::Stage'));
+    const accountId = Object.keys(template.findResources('AWS::ApiGateway::Account'))[0];
+    expect(stages.every(stage => stage.DependsOn?.includes(accountId))).toBe(true);
+  });
+});

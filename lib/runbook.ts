@@ -165,6 +165,18 @@ export function renderRunbook(model: RunbookModel): string {
   }
   add('Inside each region the invoker also fails over per request to its fallback regions (throttles, 5xx, timeouts) before a caller sees an error; DNS failover moves callers between regions.', '');
 
+  if (model.healthChecks.length === 0) {
+    add('## DNS routing is off', '');
+    add('This deployment has no hosted zone: there are no Route 53 records or health checks, so nothing moves callers between regions. '
+      + 'Callers use the regional URLs (stack outputs); only the in-request fallback of each invoker protects them. '
+      + 'To fail over by hand, point callers at another region\'s URL. Give the deployment a hosted zone to route with Route 53.', '');
+    addOperationalSections(model, add);
+    add('## Drills', '');
+    add('`npx projen drill` runs the invoker against fake Bedrock regions and injects throttles, errors and slow first tokens, '
+      + 'showing the failover order and the circuit breakers, with no AWS account.', '');
+    return lines.join('\n');
+  }
+
   add('## Health checks', '');
   add(...table(['Region', 'Health check id', 'Type', 'Attached to the DNS record'], model.healthChecks.map(c => [
     c.region, show(c.healthCheckId, '`aws route53 list-health-checks`, or the stack\'s resources'), c.type, (c.attachedToRecord ?? true) ? 'yes' : 'no (child)',
@@ -176,24 +188,7 @@ export function renderRunbook(model: RunbookModel): string {
   add(...table(['Step', 'Seconds'], model.failoverTime.breakdown.map(b => [b.label, String(b.seconds)])), '');
   add('Clients that cache DNS longer than the TTL (some JVMs, connection pools) take longer: keep their DNS cache at or below the TTL.', '');
 
-  if (model.dashboard) {
-    add('## Dashboard', '');
-    add(`CloudWatch dashboard \`${model.dashboard.name}\` in ${model.dashboard.region}: start with "Which region is serving?".`, '');
-  }
-
-  add('## Alarms', '');
-  if (model.alarms.length === 0) {
-    add('No alarms are part of this deployment.', '');
-  }
-  for (const alarm of model.alarms) {
-    add(`### ${alarm.title} (${alarm.region})`, '');
-    if (alarm.location) {
-      add(`Where: ${alarm.location}.`, '');
-    }
-    add(`- **What it means:** ${alarm.meaning}`);
-    add(`- **Check first:** ${alarm.firstCheck}`);
-    add(`- **What to do:** ${alarm.action}`, '');
-  }
+  addOperationalSections(model, add);
 
   add('## Fail over and fail back by hand', '');
   add('Route 53 decides with health checks, so move traffic by changing the health check attached to a region\'s record:', '');
@@ -241,11 +236,6 @@ export function renderRunbook(model: RunbookModel): string {
     + 'run FIS against a non-streaming canary function in the same region and let its alarm drive an alarm-based health check.');
   add('4. `aws cloudwatch set-alarm-state` is not a drill: Route 53 ignores alarm state changes that the metric data does not support.', '');
 
-  if (model.auditQuery) {
-    add('## Where did inference run?', '');
-    add(`Run the saved Logs Insights query \`${model.auditQuery.name}\` in ${model.auditQuery.region}: every Bedrock call by source region, inference region `
-      + '(CloudTrail `additionalEventData.inferenceRegion`), profile and caller. Bedrock bills cross-region inference at the source region\'s price.', '');
-  }
   return lines.join('\n');
 }
 
@@ -282,5 +272,33 @@ export class Runbook extends Construct {
         fs.writeFileSync(path.join(session.outdir, fileName), renderRunbook(model));
       },
     });
+  }
+}
+
+/** The sections every runbook has, with or without DNS routing: dashboard, alarms, where inference ran. */
+function addOperationalSections(model: RunbookModel, add: (...more: string[]) => void): void {
+  if (model.dashboard) {
+    add('## Dashboard', '');
+    add(`CloudWatch dashboard \`${model.dashboard.name}\` in ${model.dashboard.region}: start with "Which region is serving?".`, '');
+  }
+
+  add('## Alarms', '');
+  if (model.alarms.length === 0) {
+    add('No alarms are part of this deployment.', '');
+  }
+  for (const alarm of model.alarms) {
+    add(`### ${alarm.title} (${alarm.region})`, '');
+    if (alarm.location) {
+      add(`Where: ${alarm.location}.`, '');
+    }
+    add(`- **What it means:** ${alarm.meaning}`);
+    add(`- **Check first:** ${alarm.firstCheck}`);
+    add(`- **What to do:** ${alarm.action}`, '');
+  }
+
+  if (model.auditQuery) {
+    add('## Where did inference run?', '');
+    add(`Run the saved Logs Insights query \`${model.auditQuery.name}\` in ${model.auditQuery.region}: every Bedrock call by source region, inference region `
+      + '(CloudTrail `additionalEventData.inferenceRegion`), profile and caller. Bedrock bills cross-region inference at the source region\'s price.', '');
   }
 }

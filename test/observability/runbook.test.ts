@@ -132,6 +132,16 @@ describe('renderRunbook', () => {
     expect(text).toContain('saved Logs Insights query `Bedrock/Where inference ran` in eu-west-1');
     expect(renderRunbook(model({ dashboard: undefined, auditQuery: undefined }))).not.toMatch(/dashboard `|Logs Insights query `/);
   });
+
+  test('without DNS routing: says so, offers no health-check commands or DNS failover time, keeps alarms and the local drill', () => {
+    const text = renderRunbook(model({ domainName: undefined, healthChecks: [], failoverTime: { worstCaseSeconds: 0, breakdown: [] } }));
+    expect(text).toContain('## DNS routing is off');
+    expect(text).toMatch(/point callers at another region's URL/);
+    expect(text).not.toMatch(/update-health-check|Worst-case DNS failover time/);
+    expect(text).toContain('### Error rate in this region (eu-west-1)');
+    expect(text).toContain('CloudWatch dashboard `chat-api` in us-east-1');
+    expect(text).toContain('npx projen drill');
+  });
 });
 
 describe('runbook entries from the constructs', () => {

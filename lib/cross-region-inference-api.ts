@@ -17,7 +17,7 @@ import { InferenceAuditTrail } from './inference-audit-trail';
 import { InvokerAlarms } from './invoker-alarms';
 import { InvokerSettings, RegionalInvoker } from './regional-invoker';
 import { RoutingKind, RoutingPattern } from './routing-pattern';
-import { auditTrailRunbookEntries, invokerAlarmsRunbookEntries, Runbook, RunbookHealthCheck, RunbookRegion } from './runbook';
+import { auditTrailRunbookEntries, invokerAlarmsRunbookEntries, Runbook, RunbookAlarm, RunbookHealthCheck, RunbookRegion } from './runbook';
 
 /** A public hosted zone the deployment adds its records to. Plain strings, so every regional stack can use it. */
 export interface InferenceDomain {
@@ -229,6 +229,7 @@ export class CrossRegionInferenceApi extends Construct {
   public readonly runbookFiles: string[] = [];
   /** Alarms on each region's Route 53 health check (routing stack in us-east-1 only). */
   public readonly healthCheckAlarms: cloudwatch.Alarm[] = [];
+  private readonly healthCheckAlarmsByEndpoint = new Map<string, Array<{ region: string; alarm: cloudwatch.Alarm }>>();
 
   private readonly invokers = new Map<string, RegionalInvoker>();
   private readonly alarmsByInvoker = new Map<RegionalInvoker, InvokerAlarms>();
@@ -381,13 +382,15 @@ export class CrossRegionInferenceApi extends Construct {
         failoverTime: {
           worstCaseSeconds: breakdown?.worstCaseSeconds ?? 0,
           breakdown: breakdown ? [
-            { label: `HTTPS check: ${settings.requestInterval.toSeconds()} s x ${settings.failureThreshold} failures`, seconds: breakdown.endpointDetectionSeconds },
-            { label: `Bedrock alarms: ${settings.alarmPeriod.toSeconds()} s x ${settings.alarmEvaluationPeriods} periods`, seconds: breakdown.alarmDetectionSeconds },
-            { label: 'Record TTL', seconds: breakdown.recordTtlSeconds },
+            { label: `HTTPS check of /health: ${settings.requestInterval.toSeconds()} s x ${settings.failureThreshold} failures (in parallel with the alarms)`, seconds: breakdown.endpointDetectionSeconds },
+            { label: `Bedrock error/throttle alarms: ${settings.alarmPeriod.toSeconds()} s x ${settings.alarmEvaluationPeriods} period(s) (in parallel with the HTTPS check)`, seconds: breakdown.alarmDetectionSeconds },
+            { label: 'Detection: the slower of the two', seconds: breakdown.detectionSeconds },
+            { label: 'Plus the record TTL', seconds: breakdown.recordTtlSeconds },
           ] : [],
         },
         alarms: [
           ...regionalTargets.flatMap(target => invokerAlarmsRunbookEntries(this.alarmsByInvoker.get(target.invoker)!)),
+          ...this.healthCheckAlarmEntries(endpoint),
           ...(this.auditTrail ? auditTrailRunbookEntries(this.auditTrail) : []),
         ],
         dashboard: { name: this.dashboardName, region: this.routingStack.region },
@@ -395,6 +398,17 @@ export class CrossRegionInferenceApi extends Construct {
       },
     });
     return runbook.fileName;
+  }
+
+  private healthCheckAlarmEntries(endpoint: InferenceEndpointOptions): RunbookAlarm[] {
+    return (this.healthCheckAlarmsByEndpoint.get(endpoint.name) ?? []).map(({ region }): RunbookAlarm => ({
+      title: `Route 53 health check of ${region} unhealthy`,
+      region: this.routingStack.region,
+      location: `stack ${this.routingStack.stackName}, alarm on HealthCheckStatus for ${region}`,
+      meaning: `Route 53 no longer answers '${endpoint.name}' with ${region}: /health failed there, or Bedrock errors or throttles crossed the health-check alarms.`,
+      firstCheck: `Which child of the calculated check failed: GET https://${region}.<endpoint>/health, or the Bedrock error/throttle alarms in ${region}.`,
+      action: `Nothing, if another region serves (see "Which region is serving?"). Fix ${region} (quota, service event, deployment); traffic returns by itself once its checks pass.`,
+    }));
   }
 
   private get dashboardName(): string {
@@ -576,6 +590,9 @@ export class CrossRegionInferenceApi extends Construct {
         });
         alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
         this.healthCheckAlarms.push(alarm);
+        const byEndpoint = this.healthCheckAlarmsByEndpoint.get(endpoint.name) ?? [];
+        byEndpoint.push({ region, alarm });
+        this.healthCheckAlarmsByEndpoint.set(endpoint.name, byEndpoint);
       }
     }
   }

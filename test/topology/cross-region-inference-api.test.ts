@@ -277,6 +277,9 @@ describe('operations', () => {
       expect(text).toContain(region);
     }
     expect(text).toMatch(/update-health-check/);
+    expect(text).toMatch(/\| Detection: the slower of the two \| 60 \|/);
+    expect(text).toContain('### Route 53 health check of eu-central-1 unhealthy (us-east-1)');
+    expect(text).toContain('### Unusual cross-region activity');
   });
 });
 

@@ -1,6 +1,8 @@
+import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
 /**
@@ -23,4 +25,19 @@ export function createAlarmTopic(scope: Construct, displayName: string): { topic
   }));
   const topic = new sns.Topic(scope, 'Topic', { displayName, masterKey: key, enforceSSL: true });
   return { topic, key };
+}
+
+/**
+ * Subscribes an e-mail address to an alarm topic. Undeliverable alarm e-mails need no dead-letter
+ * queue: nobody would read it, and every state change stays in the CloudWatch alarm history.
+ *
+ * @internal
+ */
+export function subscribeAlarmEmail(topic: sns.ITopic, email: string): void {
+  const subscription = topic.addSubscription(new subscriptions.EmailSubscription(email));
+  Validations.of(subscription).acknowledge({
+    id: 'Serverless-SNSRedrivePolicy',
+    reason: 'An e-mail subscription for alarm notifications: a dead-letter queue of undeliverable alarm e-mails would be read by no one, '
+      + 'while every state change stays in the CloudWatch alarm history.',
+  });
 }

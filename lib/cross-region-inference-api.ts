@@ -7,9 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { createAlarmTopic } from './alarm-topic';
+import { createAlarmTopic, subscribeAlarmEmail } from './alarm-topic';
 import { BedrockModelIdDimension, CrossRegionDashboard, DashboardHealthCheck, TokenPrice } from './cross-region-dashboard';
 import { CrossRegionInferenceProfile } from './cross-region-inference-profile';
 import { FailoverTimeBreakdown, worstCaseFailoverTime } from './failover-time';
@@ -336,7 +335,8 @@ export class CrossRegionInferenceApi extends Construct {
       existingLogGroup: operations.existingTrailLogGroupName
         ? logs.LogGroup.fromLogGroupName(this.routingStack, 'OrganizationTrailLogs', operations.existingTrailLogGroupName)
         : undefined,
-      alarmEmail: operations.alarmEmail,
+      // One alarm topic per stack: the audit alarm shares the routing stack's.
+      topic: this.alarmTopicOf(this.routingStack, operations.alarmEmail),
     });
   }
 
@@ -610,8 +610,8 @@ export class CrossRegionInferenceApi extends Construct {
     let topic = this.alarmTopics.get(stack.node.path);
     if (!topic) {
       const created = createAlarmTopic(new Construct(stack, 'AlarmTopic'), `${this.prefix} Bedrock alarms (${stack.region})`).topic;
-      if (alarmEmail) {
-        created.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+      if (alarmEmail !== undefined) {
+        subscribeAlarmEmail(created, alarmEmail);
       }
       topic = created;
       this.alarmTopics.set(stack.node.path, topic);

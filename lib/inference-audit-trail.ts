@@ -7,9 +7,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { createAlarmTopic } from './alarm-topic';
+import { createAlarmTopic, subscribeAlarmEmail } from './alarm-topic';
 import { allowCloudWatchLogsToUseKey } from './cloudwatch-logs-key-access';
 
 /** The Bedrock runtime calls CloudTrail logs as management events, in the source region. */
@@ -249,12 +248,7 @@ export class InferenceAuditTrail extends Construct {
     });
     this.topic = props.topic ?? createAlarmTopic(this, 'Bedrock cross-region audit alarms').topic;
     if (props.alarmEmail !== undefined) {
-      const subscription = this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
-      Validations.of(subscription).acknowledge({
-        id: 'Serverless-SNSRedrivePolicy',
-        reason: 'An e-mail subscription for alarm notifications: a dead-letter queue of undeliverable alarm e-mails would be read by no one; '
-          + 'every state change stays in the CloudWatch alarm history.',
-      });
+      subscribeAlarmEmail(this.topic, props.alarmEmail);
     }
     const action = new cloudwatchActions.SnsAction(this.topic);
     this.alarm.addAlarmAction(action);

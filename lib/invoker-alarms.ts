@@ -1,11 +1,10 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { createAlarmTopic } from './alarm-topic';
+import { createAlarmTopic, subscribeAlarmEmail } from './alarm-topic';
 import { RegionalInvoker } from './regional-invoker';
 import { INVOKER_METRIC_NAMES } from './shared/invoker-config';
 
@@ -210,12 +209,7 @@ export class InvokerAlarms extends Construct {
       this.topicKey = created.key;
     }
     if (props.alarmEmail !== undefined) {
-      const subscription = this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
-      Validations.of(subscription).acknowledge({
-        id: 'Serverless-SNSRedrivePolicy',
-        reason: 'An e-mail subscription for alarm notifications: a dead-letter queue of undeliverable alarm e-mails would be read by no one, '
-          + 'while every state change stays in the CloudWatch alarm history and the alarms stay visible on the dashboard.',
-      });
+      subscribeAlarmEmail(this.topic, props.alarmEmail);
     }
 
     const own = plan[0];

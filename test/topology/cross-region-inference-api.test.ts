@@ -243,6 +243,13 @@ describe('operations', () => {
     expect(alarms.some(a => /failover/i.test(a.Properties.AlarmDescription))).toBe(true);
   });
 
+  test('with an alarm e-mail every stack still passes cdk-nag, and the routing stack has one topic', () => {
+    const { app, api } = deploy({ operations: { alarmEmail: 'oncall@example.com' } });
+    expect(nagFindings(app)).toEqual([]);
+    Template.fromStack(api.routingStack).resourceCountIs('AWS::SNS::Topic', 1);
+    Template.fromStack(api.routingStack).resourceCountIs('AWS::SNS::Subscription', 1);
+  });
+
   test('the routing stack holds the dashboard over every region and the audit trail', () => {
     const { api } = deploy();
     const routing = Template.fromStack(api.routingStack);

@@ -33,7 +33,7 @@ import type { ResponseSink } from '../lambda/invoker/response-sink';
 import { createInvokerRuntime, InvokerRuntime } from '../lambda/invoker/runtime';
 import { INVOKER_HEADERS, InvokerRuntimeConfig } from '../lib/shared/invoker-config';
 import { faults } from '../test/fake-bedrock/faults';
-import { installLoopbackGuard } from '../test/fake-bedrock/loopback-guard';
+import { isolateEnvironment } from '../test/fake-bedrock/offline-environment';
 
 const CONFIG: InvokerRuntimeConfig = {
   geography: 'eu',
@@ -382,15 +382,7 @@ async function main(): Promise<void> {
   const rounds = flag('rounds', 5, 50);
   const concurrency = flag('concurrency', 32, 256);
   const outageSeconds = flag('outage-seconds', 30, 600);
-  const removeGuard = installLoopbackGuard();
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDBENCH';
-  process.env.AWS_SECRET_ACCESS_KEY = 'bench';
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  process.env.AWS_CONFIG_FILE = '/nonexistent';
-  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const restoreEnvironment = isolateEnvironment();
 
   const startedAt = performance.now();
   const fake = await startFakeBedrockProcess();
@@ -403,7 +395,7 @@ async function main(): Promise<void> {
     await outage(fake, concurrency, outageSeconds);
   } finally {
     await fake.close();
-    removeGuard();
+    restoreEnvironment();
   }
   console.log(`\nbench finished in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 }

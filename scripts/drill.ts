@@ -8,7 +8,7 @@
 import * as http from 'node:http';
 import { startLocalServer } from '../lambda/invoker/local-server';
 import { Fault, faults, startFakeBedrock } from '../test/fake-bedrock/fake-bedrock';
-import { installLoopbackGuard } from '../test/fake-bedrock/loopback-guard';
+import { isolateEnvironment } from '../test/fake-bedrock/offline-environment';
 
 const REGIONS = ['eu-west-1', 'eu-central-1', 'eu-west-3'];
 
@@ -51,13 +51,7 @@ async function main(): Promise<void> {
     ?? (() => {
       throw new Error(`--fault must be throttle, unavailable or hang, got '${faultName}'`);
     })();
-  const removeGuard = installLoopbackGuard();
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDDRILL';
-  process.env.AWS_SECRET_ACCESS_KEY = 'drill';
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const restoreEnvironment = isolateEnvironment();
 
   const fake = await startFakeBedrock();
   const server = await startLocalServer({
@@ -121,7 +115,7 @@ async function main(): Promise<void> {
   agent.destroy();
   await server.close();
   await fake.close();
-  removeGuard();
+  restoreEnvironment();
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,6 @@ import * as http from 'node:http';
 import { LocalServer, startLocalServer } from '../../lambda/invoker/local-server';
 import type { InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
 import { FakeBedrock, startFakeBedrock } from '../fake-bedrock/fake-bedrock';
-import { installLoopbackGuard } from '../fake-bedrock/loopback-guard';
 
 /** Default profile of the test configurations. */
 export const PROFILE = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -25,27 +24,7 @@ export function testConfig(overrides: Partial<InvokerRuntimeConfig> = {}): Invok
   };
 }
 
-/**
- * Test environment: dummy static credentials, no shared config files, Powertools silenced, and a guard
- * that makes any non-loopback connection throw. Call once per test file (beforeAll) and undo in afterAll.
- */
-export function isolateEnvironment(): () => void {
-  const saved = { ...process.env };
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDFAKEFAKEFAKE';
-  process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret';
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  process.env.AWS_CONFIG_FILE = '/nonexistent';
-  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent';
-  process.env.AWS_REGION = 'eu-west-1';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const removeGuard = installLoopbackGuard();
-  return () => {
-    removeGuard();
-    process.env = saved;
-  };
-}
+export { isolateEnvironment } from '../fake-bedrock/offline-environment';
 
 /** A client-visible answer. */
 export interface Answer {

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { CliIo, EXIT_DENIED, EXIT_OK, EXIT_USAGE, messageOf, PROCESS_IO } from './cli-io';
+import { CliIo, EXIT_DENIED, EXIT_OK, EXIT_USAGE, messageOf, parseCommandLine, PROCESS_IO } from './cli-io';
 import { CrossRegionInferenceProfile } from '../cross-region-inference-profile';
 import { InferenceProfileCatalog } from '../inference-profile-catalog';
 import { checkCrossRegionCall, CheckRow, IAM_SIMULATE_PACKAGE, readScpFile, ScpSimulator, suggestedGenerateCommand } from '../scp-checker';
@@ -25,36 +24,14 @@ Needs ${IAM_SIMULATE_PACKAGE} (AGPL-3.0, not bundled): npm install --save-dev ${
 
 /** Runs `check-scp` with `argv` (without the node and script paths); resolves to the exit status. */
 export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'scp': { type: 'string', multiple: true },
-        'profile': { type: 'string' },
-        'source-region': { type: 'string' },
-        'catalog': { type: 'string' },
-        'help': { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    io.err(`check-scp: ${messageOf(e)}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return EXIT_OK;
-  }
-  const missing = [
-    ...(values.scp?.length ? [] : ['--scp']),
-    ...(values.profile ? [] : ['--profile']),
-    ...(values['source-region'] ? [] : ['--source-region']),
-  ];
-  if (missing.length > 0) {
-    io.err(`check-scp: missing ${missing.join(', ')}\n\n${USAGE}`);
-    return EXIT_USAGE;
+  const values = parseCommandLine({ name: 'check-scp', usage: USAGE, io }, argv, {
+    'scp': { type: 'string', multiple: true },
+    'profile': { type: 'string' },
+    'source-region': { type: 'string' },
+    'catalog': { type: 'string' },
+  }, ['scp', 'profile', 'source-region']);
+  if (typeof values === 'number') {
+    return values;
   }
   const sourceRegion = values['source-region']!;
 

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { CliIo, EXIT_OK, EXIT_USAGE, messageOf, PROCESS_IO } from './cli-io';
+import { CliIo, EXIT_OK, EXIT_USAGE, messageOf, parseCommandLine, PROCESS_IO } from './cli-io';
 import { CrossRegionInferenceProfile } from '../cross-region-inference-profile';
 import { InferenceProfileCatalog } from '../inference-profile-catalog';
 import { crossRegionScpDocument, DEFAULT_EXEMPT_ACTIONS } from '../scp-statements';
@@ -28,38 +27,17 @@ Check the result against your other SCPs with check-scp. Exit status: 0 printed,
 
 /** Runs `generate-scp` with `argv` (without the node and script paths); resolves to the exit status. */
 export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'profile': { type: 'string', multiple: true },
-        'approved-region': { type: 'string', multiple: true },
-        'allow-only-listed-profiles': { type: 'boolean' },
-        'deny-global-profiles': { type: 'boolean' },
-        'exempt-principal-arn': { type: 'string', multiple: true },
-        'exempt-action': { type: 'string', multiple: true },
-        'catalog': { type: 'string' },
-        'help': { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    io.err(`generate-scp: ${messageOf(e)}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return EXIT_OK;
-  }
-  const missing = [
-    ...(values.profile?.length ? [] : ['--profile']),
-    ...(values['approved-region']?.length ? [] : ['--approved-region']),
-  ];
-  if (missing.length > 0) {
-    io.err(`generate-scp: missing ${missing.join(', ')}\n\n${USAGE}`);
-    return EXIT_USAGE;
+  const values = parseCommandLine({ name: 'generate-scp', usage: USAGE, io }, argv, {
+    'profile': { type: 'string', multiple: true },
+    'approved-region': { type: 'string', multiple: true },
+    'allow-only-listed-profiles': { type: 'boolean' },
+    'deny-global-profiles': { type: 'boolean' },
+    'exempt-principal-arn': { type: 'string', multiple: true },
+    'exempt-action': { type: 'string', multiple: true },
+    'catalog': { type: 'string' },
+  }, ['profile', 'approved-region']);
+  if (typeof values === 'number') {
+    return values;
   }
   try {
     const catalog = values.catalog ? InferenceProfileCatalog.fromFile(values.catalog) : undefined;

@@ -8,10 +8,13 @@ import { ALL_COMMERCIAL_REGIONS, bundledCatalog, CatalogDocument, CatalogProfile
  * date); refresh it with `npx projen update-profiles`, or load your own with {@link fromFile}.
  */
 export class InferenceProfileCatalog {
-  /** The catalog that ships with this library. */
+  /** The catalog that ships with this library (read and indexed once). */
   public static bundled(): InferenceProfileCatalog {
-    return new InferenceProfileCatalog(bundledCatalog());
+    InferenceProfileCatalog.bundledInstance ??= new InferenceProfileCatalog(bundledCatalog());
+    return InferenceProfileCatalog.bundledInstance;
   }
+
+  private static bundledInstance?: InferenceProfileCatalog;
 
   /**
    * A catalog read from a JSON file in the same format as the bundled one (for example the output
@@ -32,14 +35,15 @@ export class InferenceProfileCatalog {
   /** When the catalog's data was read (ISO date). */
   public readonly retrievedAt: string;
   /** Every commercial region: the destinations of `global.` profiles. */
-  public readonly commercialRegions: string[];
+  public get commercialRegions(): string[] {
+    return [...this.doc.commercialRegions];
+  }
 
   private readonly byId: Map<string, CatalogProfileEntry>;
 
-  private constructor(doc: CatalogDocument) {
+  private constructor(private readonly doc: CatalogDocument) {
     this.source = doc.source;
     this.retrievedAt = doc.retrievedAt;
-    this.commercialRegions = [...doc.commercialRegions];
     this.byId = new Map(doc.profiles.map(p => [p.id, p]));
   }
 

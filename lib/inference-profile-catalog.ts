@@ -14,7 +14,6 @@ export class InferenceProfileCatalog {
     return InferenceProfileCatalog.bundledInstance;
   }
 
-  private static bundledInstance?: InferenceProfileCatalog;
 
   /**
    * A catalog read from a JSON file in the same format as the bundled one (for example the output
@@ -29,6 +28,8 @@ export class InferenceProfileCatalog {
     }
     return new InferenceProfileCatalog(parseCatalog(text, filePath));
   }
+
+  private static bundledInstance?: InferenceProfileCatalog;
 
   /** Where the catalog's data came from. */
   public readonly source: string;

@@ -1,5 +1,6 @@
 import { AttemptControl } from './attempt-control';
 import type { CircuitBreakerRegistry } from './circuit-breaker';
+import type { InvokerClock } from './clock';
 import { ClassifiedError, classifyBedrockError } from './error-classification';
 import { assertRegionAllowed } from './geography-guard';
 import type { RequestMetrics } from './invoker-metrics';
@@ -32,17 +33,10 @@ export type FailoverResult<T> =
   };
 
 /** What the failover walk needs from the runtime. */
-export interface FailoverDependencies {
+export interface FailoverDependencies extends InvokerClock {
   readonly config: InvokerRuntimeConfig;
   readonly breakers: CircuitBreakerRegistry;
   readonly metrics: RequestMetrics;
-  /** Monotonic milliseconds. */
-  readonly now: () => number;
-  /** Wall-clock epoch milliseconds (for HTTP-date Retry-After). */
-  readonly epochNow: () => number;
-  readonly random: () => number;
-  /** Resolves after `ms`, or early when `signal` aborts. */
-  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Fired when the client goes away. */
   readonly clientGone?: AbortSignal;
   /** Called after each failover-class failure (logging). */

@@ -1,13 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger'; // eslint-disable-line import/no-extraneous-dependencies
 import { BedrockClients, ClientInstrumentation } from './bedrock-clients';
 import { CircuitBreakerRegistry } from './circuit-breaker';
+import type { InvokerClock } from './clock';
 import { ConfigResult, parseInvokerConfig } from './config';
 import { findGeographyViolations } from './geography-guard';
 import { createPowertoolsMetrics, PowertoolsRequestMetrics, RequestMetrics } from './invoker-metrics';
 import { createLogger } from './observability';
 
 /** Everything a request needs that lives for the whole container: config, clients, breakers, clocks. */
-export interface InvokerRuntime {
+export interface InvokerRuntime extends InvokerClock {
   readonly configResult: ConfigResult;
   /** Reasons the configuration would leave its geography (empty when compliant or when the config is invalid). */
   readonly geographyViolations: readonly string[];
@@ -18,11 +19,6 @@ export interface InvokerRuntime {
   readonly logger: Logger;
   /** A fresh per-request metrics collector. */
   readonly newRequestMetrics: () => RequestMetrics;
-  /** Monotonic milliseconds. */
-  readonly now: () => number;
-  readonly epochNow: () => number;
-  readonly random: () => number;
-  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** Overrides for {@link createInvokerRuntime} (tests inject clocks and metrics; the entry point uses the defaults). */

@@ -5,9 +5,9 @@
  * core (`handle-request.ts`), which the local dev server uses too.
  */
 import type { AwsLambdaGlobal } from './awslambda';
-import { createTracer } from './observability';
 import { createInvokerRuntime, InvokerRuntime } from './runtime';
 import { createStreamingHandler } from './streaming-adapter';
+import { createTracer } from './tracing';
 import { INVOKER_CONFIG_ENV } from '../../lib/shared/invoker-config';
 
 /** Provided by the Lambda Node.js runtime to response-streaming functions. */

@@ -13,12 +13,36 @@ export interface ResponseSink {
   end(): Promise<void>;
 }
 
-/** JSON.stringify that renders byte arrays (SDK blobs) as base64 instead of `{"0":..,"1":..}`. */
+/**
+ * JSON.stringify that renders byte arrays (SDK blobs) as base64 instead of `{"0":..,"1":..}`. Most
+ * answers hold no bytes at all, and a replacer runs on every key, so it is used only when there are some.
+ */
 export function toJson(value: unknown): string {
+  if (!containsBytes(value)) {
+    return JSON.stringify(value);
+  }
   return JSON.stringify(value, function replacer(this: Record<string, unknown>, key: string, current: unknown) {
     const original = key === '' ? current : this[key];
     return original instanceof Uint8Array ? Buffer.from(original).toString('base64') : current;
   });
+}
+
+function containsBytes(value: unknown): boolean {
+  if (value instanceof Uint8Array) {
+    return true;
+  }
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  if (Array.isArray(value)) {
+    return value.some(containsBytes);
+  }
+  for (const key in value) {
+    if (containsBytes((value as Record<string, unknown>)[key])) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Sends a complete JSON answer. */

@@ -6,6 +6,7 @@ import { classifyBedrockError } from '../../lambda/invoker/error-classification'
 import { assertRegionAllowed, findGeographyViolations, GeographyViolationError } from '../../lambda/invoker/geography-guard';
 import { backoffBeforeNextPassMs, parseRetryAfterMs, regionsForPass } from '../../lambda/invoker/region-plan';
 import { resolveRoute, validateConverseBody, validateInvokeRequest } from '../../lambda/invoker/request-validation';
+import { sseEvent, toJson } from '../../lambda/invoker/response-sink';
 import { GEOGRAPHY_REGIONS } from '../../lib/shared/invoker-config';
 
 function sdkError(name: string, status: number, headers: Record<string, string> = {}): Error {
@@ -256,5 +257,26 @@ describe('request validation', () => {
     expect(decoded.ok && Buffer.from(decoded.value.body).toString()).toBe('{"a":1}');
     expect(decoded.ok && decoded.value.headers['content-type']).toBe('application/json');
     expect(requestFromApiGatewayEvent({ ...event, body: '%%%' } as never)).toMatchObject({ ok: false, problem: { status: 400, code: 'InvalidBase64Body' } });
+  });
+});
+
+describe('JSON answers', () => {
+  test('byte arrays anywhere in the answer are rendered as base64, everything else as plain JSON', () => {
+    const answer = {
+      output: { message: { content: [{ text: 'a picture' }, { image: { format: 'png', source: { bytes: new Uint8Array([104, 105]) } } }] } },
+      usage: { inputTokens: 3 },
+    };
+    expect(JSON.parse(toJson(answer))).toEqual({
+      output: { message: { content: [{ text: 'a picture' }, { image: { format: 'png', source: { bytes: 'aGk=' } } }] } },
+      usage: { inputTokens: 3 },
+    });
+    expect(toJson(new Uint8Array([1, 2, 3]))).toBe('"AQID"');
+    expect(toJson([Buffer.from('hi')])).toBe('["aGk="]');
+  });
+
+  test('answers without bytes are exactly JSON.stringify', () => {
+    const answer = { output: { message: { role: 'assistant', content: [{ text: 'hello' }] } }, stopReason: 'end_turn', nothing: null, skipped: undefined };
+    expect(toJson(answer)).toBe(JSON.stringify(answer));
+    expect(sseEvent('metadata', { usage: { outputTokens: 2 } })).toBe('event: metadata\ndata: {"usage":{"outputTokens":2}}\n\n');
   });
 });

@@ -292,9 +292,19 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     values.set(flag, value);
   }
   const base: Record<string, unknown> = { ...LOCAL_DEFAULT_CONFIG };
+  const configSource = values.has('--config') ? '--config' : INVOKER_CONFIG_ENV;
   const configJson = values.get('--config') ?? env[INVOKER_CONFIG_ENV];
   if (configJson !== undefined) {
-    Object.assign(base, JSON.parse(configJson));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(configJson);
+    } catch (error) {
+      throw new Error(`${configSource} is not valid JSON (${(error as Error).message}); pass an InvokerRuntimeConfig object`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error(`${configSource} must be a JSON object (an InvokerRuntimeConfig), got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
+    }
+    Object.assign(base, parsed);
   }
   const list = (text: string): string[] => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
   let port = 8787;
@@ -319,7 +329,11 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     } else if (flag === '--config') {
       continue;
     } else if (NUMERIC_FLAGS[flag] !== undefined) {
-      base[NUMERIC_FLAGS[flag]] = Number(value);
+      const number = Number(value);
+      if (value.trim() === '' || !Number.isFinite(number)) {
+        throw new Error(`${flag} must be a number, got '${value}'`);
+      }
+      base[NUMERIC_FLAGS[flag]] = number;
     } else {
       throw new Error(`unknown flag '${flag}'; see --help`);
     }

@@ -55,6 +55,8 @@ const codec = new EventStreamCodec(toUtf8, fromUtf8);
 export class FakeBedrock {
   /** Every call received, in arrival order. */
   public readonly calls: RecordedCall[] = [];
+  /** Calls whose caller closed the connection before the answer was complete (an aborted attempt). */
+  private readonly abandonedCalls = new Set<RecordedCall>();
   private readonly rules: FaultRule[] = [];
   private readonly pendingTimers = new Set<NodeJS.Timeout>();
 
@@ -85,7 +87,13 @@ export class FakeBedrock {
   /** Forgets recorded calls and faults. */
   public reset(): this {
     this.calls.length = 0;
+    this.abandonedCalls.clear();
     return this.clearFaults();
+  }
+
+  /** Calls the caller gave up on (closed the connection) before their answer was complete, in arrival order. */
+  public abandoned(): RecordedCall[] {
+    return this.calls.filter((call) => this.abandonedCalls.has(call));
   }
 
   /** Regions called, in order. */
@@ -114,7 +122,13 @@ export class FakeBedrock {
     const operation = route[2] as FakeOperation;
     const modelId = decodeURIComponent(route[1]);
     const fault = this.takeFault(region, operation);
-    this.calls.push({ region, operation, modelId, atMs: Date.now(), body, fault: fault?.kind });
+    const call: RecordedCall = { region, operation, modelId, atMs: Date.now(), body, fault: fault?.kind };
+    this.calls.push(call);
+    response.once('close', () => {
+      if (!response.writableFinished && fault?.kind !== 'reset') {
+        this.abandonedCalls.add(call);
+      }
+    });
     if (fault === undefined) {
       this.answer(response, operation, region, body);
       return;

@@ -3,6 +3,7 @@
  * SDK, against the fake Bedrock on 127.0.0.1. Each asserts what the client sees AND which regions were
  * called, in which order.
  */
+import * as http from 'node:http';
 import { closeClientAgent, converseBody, isolateEnvironment, parseSse, PROFILE, Rig, send, startRig, testConfig } from './invoker-harness';
 import { INVOKER_HEADERS } from '../../lib/shared/invoker-config';
 import { FakeBedrock, faults, startFakeBedrock } from '../fake-bedrock/fake-bedrock';
@@ -397,4 +398,40 @@ describe('invoke, health, geography', () => {
     }
     expect(fake.calls).toHaveLength(0);
   });
+});
+
+describe('client goes away', () => {
+  /** Polls `predicate` every 10 ms for up to `withinMs`. */
+  async function waitFor(predicate: () => boolean, withinMs: number, what: string): Promise<void> {
+    const until = Date.now() + withinMs;
+    while (!predicate()) {
+      if (Date.now() > until) {
+        throw new Error(`not within ${withinMs} ms: ${what}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  test.each(['/converse', '/converse-stream'])(
+    '%s: a client that disconnects while the primary hangs aborts the attempt at once and ends the walk; the circuit is untouched',
+    async (route) => {
+      // Long attempt timeout: only the client leaving can end the hung attempt within the wait below.
+      const target = await rigWith({ attemptTimeoutMs: 5_000, firstTokenTimeoutMs: 5_000, deadlineMs: 8_000 });
+      fake.inject('eu-west-1', faults.hang());
+      const request = http.request(`${target.server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+      request.on('error', () => undefined);
+      request.end(converseBody());
+      await waitFor(() => fake.calls.length === 1, 3_000, 'the primary receives the call');
+
+      request.destroy();
+      await waitFor(() => fake.abandoned().length === 1, 2_000, 'the invoker aborts its call to the hung primary');
+      expect(fake.abandoned().map((call) => call.region)).toEqual(['eu-west-1']);
+
+      // Had the walk gone on, the next region would be called right after the abort.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(fake.regionsCalled()).toEqual(['eu-west-1']);
+      const health = await send(target.server.url, 'GET', '/health');
+      expect(health.json.circuits[0]).toEqual({ region: 'eu-west-1', state: 'closed', consecutiveFailures: 0 });
+    },
+  );
 });

@@ -29,7 +29,6 @@ import * as http from 'node:http';
 /* eslint-disable import/no-extraneous-dependencies -- a dev script: it calls the SDK directly to measure the baseline */
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { FakeBedrockProcess, startFakeBedrockProcess } from './fake-bedrock-process';
 import { requestFromApiGatewayEvent } from '../lambda/invoker/api-gateway-event';
 import { BedrockClients } from '../lambda/invoker/bedrock-clients';
@@ -40,6 +39,7 @@ import { createInvokerRuntime, InvokerRuntime } from '../lambda/invoker/runtime'
 import { INVOKER_HEADERS, InvokerRuntimeConfig } from '../lib/shared/invoker-config';
 import { faults } from '../test/fake-bedrock/faults';
 import { isolateEnvironment } from '../test/fake-bedrock/offline-environment';
+import { restProxyEvent } from '../test/support/rest-proxy-event';
 
 const CONFIG: InvokerRuntimeConfig = {
   geography: 'eu',
@@ -111,24 +111,6 @@ async function load(total: number, concurrency: number, call: () => Promise<bool
   await Promise.all(Array.from({ length: concurrency }, worker));
   const cpu = process.cpuUsage(cpuBefore);
   return { latencies: latencies.sort((a, b) => a - b), errors, cpuUsPerCall: (cpu.user + cpu.system) / total };
-}
-
-/** The API Gateway REST proxy event of one POST /converse (what the Lambda runtime hands the handler). */
-function converseEvent(): APIGatewayProxyEvent {
-  return {
-    resource: '/converse',
-    path: '/converse',
-    httpMethod: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Host': 'bench.execute-api.eu-west-1.amazonaws.com' },
-    multiValueHeaders: { 'Content-Type': ['application/json'], 'Host': ['bench.execute-api.eu-west-1.amazonaws.com'] },
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: BODY,
-    isBase64Encoded: false,
-    requestContext: {} as APIGatewayProxyEvent['requestContext'],
-  };
 }
 
 /** A response sink that keeps the answer in memory (in Lambda: the HttpResponseStream). */
@@ -228,7 +210,7 @@ async function overhead(fake: FakeBedrockProcess, requests: number, rounds: numb
       lastSdkMs = value;
     }),
   });
-  const event = converseEvent();
+  const event = restProxyEvent('POST', '/converse', BODY);
   const directClient = direct.clientFor(CONFIG.regionPlan[0]);
   const directCall = async (): Promise<boolean> => {
     const output = await directClient.send(new ConverseCommand({ modelId: CONFIG.profileIds[0], messages: MESSAGES }));
@@ -354,7 +336,7 @@ async function handlerCpu(rounds: number, perRound: number): Promise<void> {
   });
   const quiet = stubbedRuntime();
   const lambdaLike = withEnvironment({ POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_LOG_LEVEL: 'INFO' }, stubbedRuntime);
-  const event = converseEvent();
+  const event = restProxyEvent('POST', '/converse', BODY);
   const timed = async (call: () => Promise<unknown>, discardStdout: boolean): Promise<{ cpuUs: number; wallUs: number }> => {
     const write = process.stdout.write;
     if (discardStdout) {

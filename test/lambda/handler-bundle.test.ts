@@ -18,6 +18,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { converseBody, parseSse, PROFILE, testConfig } from './invoker-harness';
 import { INVOKER_CONFIG_ENV, INVOKER_HEADERS, INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE } from '../../lib/shared/invoker-config';
 import { FakeBedrock, faults, startFakeBedrock } from '../fake-bedrock/fake-bedrock';
+import { restProxyEvent } from '../support/rest-proxy-event';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BUNDLE_DIR = path.join(ROOT, 'assets', 'invoker');
@@ -60,23 +61,6 @@ let host: ChildProcess;
 let stdout = '';
 let stderr = '';
 const pending: Array<(message: Invocation) => void> = [];
-
-function restEvent(method: string, resource: string, body?: string): APIGatewayProxyEvent {
-  return {
-    resource,
-    path: resource,
-    httpMethod: method,
-    headers: { 'Content-Type': 'application/json', 'Host': 'abc123.execute-api.eu-west-1.amazonaws.com' },
-    multiValueHeaders: { 'Content-Type': ['application/json'], 'Host': ['abc123.execute-api.eu-west-1.amazonaws.com'] },
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: body ?? null,
-    isBase64Encoded: false,
-    requestContext: {} as APIGatewayProxyEvent['requestContext'],
-  };
-}
 
 let traceCounter = 0;
 /** A sampled Lambda trace header (`_X_AMZN_TRACE_ID`) with a fresh root per invocation. */
@@ -196,7 +180,7 @@ beforeEach(() => {
 });
 
 test('GET /health answers through the streaming prelude with the configured plan', async () => {
-  const answer = await invoke(restEvent('GET', '/health'), newTraceHeader().header);
+  const answer = await invoke(restProxyEvent('GET', '/health'), newTraceHeader().header);
   expect(answer.status).toBe(200);
   expect(answer.headers['content-type']).toBe('application/json');
   expect(JSON.parse(answer.text)).toMatchObject({
@@ -211,7 +195,7 @@ test('GET /health answers through the streaming prelude with the configured plan
 test('a throttled primary fails over inside the geography; the client sees 200 from the next region', async () => {
   fake.inject('eu-west-1', faults.throttle(), { times: 1 });
   const trace = newTraceHeader();
-  const answer = await invoke(restEvent('POST', '/converse', converseBody()), trace.header);
+  const answer = await invoke(restProxyEvent('POST', '/converse', converseBody()), trace.header);
 
   expect(answer.status).toBe(200);
   expect(answer.headers[INVOKER_HEADERS.servedRegion]).toBe('eu-central-1');
@@ -252,7 +236,7 @@ test('a throttled primary fails over inside the geography; the client sees 200 f
 });
 
 test('POST /converse-stream streams Server-Sent Events after a text/event-stream prelude', async () => {
-  const answer = await invoke(restEvent('POST', '/converse-stream', converseBody()), newTraceHeader().header);
+  const answer = await invoke(restProxyEvent('POST', '/converse-stream', converseBody()), newTraceHeader().header);
   expect(answer.status).toBe(200);
   expect(answer.headers['content-type']).toMatch(/^text\/event-stream/);
   expect(answer.headers[INVOKER_HEADERS.servedRegion]).toBe('eu-west-1');
@@ -265,7 +249,7 @@ test('POST /converse-stream streams Server-Sent Events after a text/event-stream
 });
 
 test('bad input is a 400 with a JSON explanation, and calls nothing', async () => {
-  const answer = await invoke(restEvent('POST', '/converse', '{"messages": ['), newTraceHeader().header);
+  const answer = await invoke(restProxyEvent('POST', '/converse', '{"messages": ['), newTraceHeader().header);
   expect(answer.status).toBe(400);
   expect(JSON.parse(answer.text)).toMatchObject({ error: 'InvalidJson' });
   expect(fake.calls).toHaveLength(0);

@@ -16,7 +16,7 @@ import { planRegions } from './invoker-region-plan';
 import { planTimeouts, TimeoutBudget } from './invoker-timeouts';
 import { ResidencyConstraint } from './residency-constraint';
 import {
-  INVOKER_CONFIG_ENV, INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, INVOKER_SERVICE_DIMENSION, InvokerRuntimeConfig,
+  INVOKER_CONFIG_ENV, INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, INVOKER_SERVICE_DIMENSION, InvokerRuntimeConfig, TRACE_ENABLED_ENV,
 } from './shared/invoker-config';
 
 /** Where the build puts the bundled handler (`npx projen bundle`); the npm package ships it. */
@@ -150,6 +150,16 @@ export interface InvokerSettings {
   readonly runtime?: lambda.Runtime;
 
   /**
+   * X-Ray active tracing of the handler (one subsegment per Bedrock attempt, with its region and
+   * outcome) and of the API stage. Turning it off saves the X-Ray charges and the CPU the X-Ray SDK
+   * adds to every request: the handler then does not load it at all. cdk-nag's Serverless and HIPAA
+   * packs then report the missing tracing; acknowledge those findings in your app if that is your policy.
+   *
+   * @default true
+   */
+  readonly tracing?: boolean;
+
+  /**
    * Value of the `service` dimension of the invoker's metrics; distinguishes invokers in one region.
    *
    * @default - a name derived from the construct path
@@ -275,8 +285,9 @@ export class RegionalInvoker extends Construct {
       backoffBaseMs: 100,
       backoffMaxMs: 2_000,
     };
-    this.function = this.createFunction(props, budget, config);
-    this.api = this.createApi(props);
+    const tracing = props.tracing ?? true;
+    this.function = this.createFunction(props, budget, config, tracing);
+    this.api = this.createApi(props, tracing);
 
     const authorization = props.authorization ?? InvokerAuthorization.iam();
     if (authorization.kind === InvokerAuthorizationKind.API_KEY) {
@@ -289,7 +300,7 @@ export class RegionalInvoker extends Construct {
       this.usagePlan.addApiKey(this.apiKey);
     }
     this.addRoutes(authorization, budget);
-    this.acknowledgeFindings(authorization);
+    this.acknowledgeFindings(authorization, tracing);
   }
 
   /** The invoke URL of the API's stage, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com/v1/`. */
@@ -352,7 +363,7 @@ export class RegionalInvoker extends Construct {
     return key;
   }
 
-  private createFunction(props: RegionalInvokerProps, budget: TimeoutBudget, config: InvokerRuntimeConfig): lambda.Function {
+  private createFunction(props: RegionalInvokerProps, budget: TimeoutBudget, config: InvokerRuntimeConfig, tracing: boolean): lambda.Function {
     if (!fs.existsSync(path.join(HANDLER_ASSET_DIR, 'index.js'))) {
       throw new Error(`The invoker handler bundle is missing (${HANDLER_ASSET_DIR}/index.js). In a source checkout run `
         + '`npx projen bundle` first; the published package ships it.');
@@ -372,18 +383,19 @@ export class RegionalInvoker extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         [INVOKER_CONFIG_ENV]: JSON.stringify(config),
         POWERTOOLS_SERVICE_NAME: this.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: INVOKER_METRICS_NAMESPACE,
+        ...(tracing ? {} : { [TRACE_ENABLED_ENV]: 'false' }),
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
   }
 
-  private createApi(props: RegionalInvokerProps): apigateway.RestApi {
+  private createApi(props: RegionalInvokerProps, tracing: boolean): apigateway.RestApi {
     const api = new apigateway.RestApi(this, 'Api', {
       description: `Bedrock cross-region invoker (${this.profiles.map(p => p.profileId).join(', ')})`,
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
@@ -398,7 +410,7 @@ export class RegionalInvoker extends Construct {
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
-        tracingEnabled: true,
+        tracingEnabled: tracing,
       },
     });
     // API Gateway writes execution and access logs with one role per account and region.
@@ -447,7 +459,7 @@ export class RegionalInvoker extends Construct {
     this.api.root.addResource('health').addMethod('GET', integration, { authorizationType: apigateway.AuthorizationType.NONE });
   }
 
-  private acknowledgeFindings(authorization: InvokerAuthorization): void {
+  private acknowledgeFindings(authorization: InvokerAuthorization, tracing: boolean): void {
     const ack = (scope: Construct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
     const fn = this.function;
     ack(fn, 'NIST.800.53.R5-LambdaInsideVPC', 'The handler reaches only the public Bedrock runtime endpoints of its geography; a VPC adds NAT cost and a failure domain without protecting data in transit, which TLS already does.');
@@ -464,7 +476,9 @@ export class RegionalInvoker extends Construct {
       + 'and lives and dies with the role; a customer managed policy would be a separately attachable copy of the same grant.';
     ack(this.role, 'NIST.800.53.R5-IAMNoInlinePolicy', inlineReason);
     ack(this.role, 'HIPAA.Security-IAMNoInlinePolicy', inlineReason);
-    ack(this.role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (added by Lambda active tracing).');
+    if (tracing) {
+      ack(this.role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (added by Lambda active tracing).');
+    }
     ack(this.api, 'AwsSolutions-APIG3', 'WAF is an organisation-level choice (AWS Firewall Manager or a web ACL associated to the stage); the API is authenticated and throttled per stage.');
     ack(this.api, 'NIST.800.53.R5-APIGWAssociatedWithWAF', 'WAF is an organisation-level choice; see AwsSolutions-APIG3.');
     ack(this.api, 'HIPAA.Security-APIGWSSLEnabled', 'Backend integration is AWS_PROXY to Lambda over AWS\'s signed internal path; client certificates apply only to HTTP backends.');

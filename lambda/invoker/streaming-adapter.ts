@@ -9,10 +9,13 @@ import type { InvokerRuntime } from './runtime';
  * Adapts the handler core to the Lambda response-streaming contract: the API Gateway REST proxy event
  * in, `HttpResponseStream.from(stream, { statusCode, headers })` then body chunks out.
  *
- * @param getRuntime the container's runtime (created lazily on first use)
+ * @param getRuntime the container's runtime (created lazily on first use, possibly asynchronously)
  * @param responseStreams `awslambda.HttpResponseStream` in Lambda; the local server passes its stand-in
  */
-export function createStreamingHandler(getRuntime: () => InvokerRuntime, responseStreams: HttpResponseStreamFactory): StreamingHandler {
+export function createStreamingHandler(
+  getRuntime: () => InvokerRuntime | Promise<InvokerRuntime>,
+  responseStreams: HttpResponseStreamFactory,
+): StreamingHandler {
   return async (event, responseStream) => {
     const clientGone = new AbortController();
     let body: Writable | undefined;
@@ -37,7 +40,7 @@ export function createStreamingHandler(getRuntime: () => InvokerRuntime, respons
       },
       clientGone: clientGone.signal,
     };
-    await handleRequest(requestFromApiGatewayEvent(event), sink, getRuntime());
+    await handleRequest(requestFromApiGatewayEvent(event), sink, await getRuntime());
   };
 }
 

@@ -11,6 +11,12 @@
 /** Environment variable that carries the JSON-encoded {@link InvokerRuntimeConfig}. */
 export const INVOKER_CONFIG_ENV = 'INVOKER_CONFIG';
 
+/**
+ * Powertools' switch for the tracer. The construct sets it to `false` when tracing is off, and the
+ * handler then does not even load the X-Ray SDK.
+ */
+export const TRACE_ENABLED_ENV = 'POWERTOOLS_TRACE_ENABLED';
+
 /** Response headers the invoker sets on every answer from Bedrock. */
 export const INVOKER_HEADERS = {
   /** The source region whose Bedrock endpoint answered. */

@@ -97,6 +97,31 @@ describe('RegionalInvoker', () => {
     });
   });
 
+  test('tracing: false turns X-Ray off for the function and the stage, and tells the handler not to load the tracer', () => {
+    const { stack, app } = build({ tracing: false });
+    const template = Template.fromStack(stack);
+    const handler = Object.values<any>(template.findResources('AWS::Lambda::Function'))
+      .find(f => f.Properties.Environment?.Variables?.INVOKER_CONFIG);
+    expect(handler.Properties.TracingConfig).toBeUndefined();
+    expect(handler.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe('false');
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false });
+    const statements = Object.values<any>(template.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
+    expect(JSON.stringify(statements)).not.toContain('xray:');
+    // The rule packs' tracing checks then fire: that is the app owner's policy call to acknowledge, not the construct's.
+    expect(nagFindings(app)).toEqual([
+      'Serverless-LambdaTracing at Invoker/Invoker/Handler/Resource',
+      'Serverless-APIGWXrayEnabled at Invoker/Invoker/Api/DeploymentStage.v1/Resource',
+      'HIPAA.Security-APIGWXrayEnabled at Invoker/Invoker/Api/DeploymentStage.v1/Resource',
+    ]);
+
+    const traced = Template.fromStack(build().stack);
+    const tracedHandler = Object.values<any>(traced.findResources('AWS::Lambda::Function'))
+      .find(f => f.Properties.Environment?.Variables?.INVOKER_CONFIG);
+    expect(tracedHandler.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBeUndefined();
+    const tracedStatements = Object.values<any>(traced.findResources('AWS::IAM::Policy')).flatMap(p => p.Properties.PolicyDocument.Statement);
+    expect(tracedStatements).toContainEqual(expect.objectContaining({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }));
+  });
+
   test('log groups are encrypted and retained', () => {
     const { stack } = build();
     const template = Template.fromStack(stack);

@@ -96,7 +96,8 @@ process.on('message', async ({ event, traceId }) => {
     if (!stream.writableEnded) {
       throw new Error('the handler returned without ending its response stream');
     }
-    process.send({ ok: true, ...decode(stream) });
+    // The X-Ray SDK's context library (cls-hooked) registers `process.namespaces` when it loads.
+    process.send({ ok: true, ...decode(stream), xraySdkLoaded: process.namespaces !== undefined });
   } catch (error) {
     process.send({ ok: false, error: String(error && error.stack ? error.stack : error) });
   }

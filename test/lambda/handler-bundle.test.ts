@@ -245,8 +245,8 @@ describe('with Active tracing (the default)', () => {
     expect(attempts.every((document) => document.type === 'subsegment' && document.namespace === 'aws')).toBe(true);
 
     // EMF: one record per region called, with the dimension set the construct's alarms read.
-    const emf = (region: string): Record<string, unknown> | undefined => lambda.logRecords().find((record) =>
-      record._aws !== undefined && record.Region === region && record.service === SERVICE_NAME && record[INVOKER_METRIC_NAMES.attempts] !== undefined);
+    const emf = (region: string): Record<string, unknown> | undefined => lambda.logRecords().find((record) => record._aws !== undefined
+      && record.Region === region && record.service === SERVICE_NAME && record[INVOKER_METRIC_NAMES.attempts] !== undefined);
     await lambda.eventually(() => emf('eu-west-1') !== undefined && emf('eu-central-1') !== undefined, 'the EMF records of both regions');
     const primary = emf('eu-west-1')!;
     const secondary = emf('eu-central-1')!;

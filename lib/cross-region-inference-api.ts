@@ -633,10 +633,15 @@ export class CrossRegionInferenceApi extends Construct {
       requestInterval: settings.requestInterval,
       failureThreshold: settings.failureThreshold,
     });
+    // Route 53 reads the alarm's data, not its state. The invoker publishes Errors and Throttles only when
+    // they happen, and a region DNS has taken out receives no requests at all, so "no data" means "no
+    // errors seen": healthy. With LastKnownStatus a region taken out would stay out for good; this way it
+    // comes back on its own, and if it still fails, the alarms take it out again (the HTTPS check covers
+    // an endpoint that is down).
     const alarmCheck = (id: string, alarmName: string) => new route53.HealthCheck(scope, `${id}-${target.region}`, {
       type: route53.HealthCheckType.CLOUDWATCH_METRIC,
       alarmIdentifier: { name: alarmName, region: target.region },
-      insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.LAST_KNOWN_STATUS,
+      insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.HEALTHY,
     });
     const children = [https, alarmCheck('BedrockErrors', target.errorAlarmName), alarmCheck('BedrockThrottles', target.throttleAlarmName)];
     return new route53.HealthCheck(scope, `Region-${target.region}`, {

@@ -14,6 +14,7 @@ import { CrossRegionInferenceProfile } from './cross-region-inference-profile';
 import { FailoverTimeBreakdown, worstCaseFailoverTime } from './failover-time';
 import { InferenceAuditTrail } from './inference-audit-trail';
 import { InvokerAlarms } from './invoker-alarms';
+import { InvokerAuthorization, InvokerAuthorizationKind } from './invoker-authorization';
 import { InvokerSettings, RegionalInvoker } from './regional-invoker';
 import { RoutingKind, RoutingPattern } from './routing-pattern';
 import { auditTrailRunbookEntries, invokerAlarmsRunbookEntries, Runbook, RunbookAlarm, RunbookHealthCheck, RunbookRegion } from './runbook';
@@ -265,6 +266,9 @@ export class CrossRegionInferenceApi extends Construct {
       description: `Bedrock cross-region inference: DNS routing and health checks (${this.prefix})`,
     });
     this.regionalStacks.forEach(stack => this.routingStack.addDependency(stack, 'health checks follow the regional alarms and hostnames'));
+    if (props.domain) {
+      this.checkEndpointsBehindDns(props.endpoints, props.domain);
+    }
     if (recordTtl.toSeconds() > 60) {
       this.warn('record-ttl', `recordTtl is ${recordTtl.toSeconds()} s; Route 53 recommends 60 s or less for records with health checks, `
         + 'and every second of TTL adds to the worst-case failover time.');
@@ -649,6 +653,37 @@ export class CrossRegionInferenceApi extends Construct {
       childHealthChecks: children,
       healthThreshold: children.length,
     });
+  }
+
+  /**
+   * What DNS routing asks of each endpoint: a hostname inside the zone (not its apex, where a CNAME is not
+   * allowed), and credentials that work in whichever region DNS answers with.
+   */
+  private checkEndpointsBehindDns(endpoints: InferenceEndpointOptions[], domain: InferenceDomain): void {
+    const zone = domain.zoneName.replace(/\.$/, '').toLowerCase();
+    for (const endpoint of endpoints) {
+      const recordName = this.recordNameOf(endpoint, domain).replace(/\.$/, '').toLowerCase();
+      if (!Token.isUnresolved(recordName) && !Token.isUnresolved(zone) && !recordName.endsWith(`.${zone}`)) {
+        throw new Error(`Endpoint '${endpoint.name}': recordName '${recordName}' must be a name inside the zone '${zone}' and not `
+          + `its apex (the routing records are CNAMEs, which the apex cannot hold), e.g. '${endpoint.name}.${zone}'.`);
+      }
+      if (endpoint.routing.regions.length < 2) {
+        continue;
+      }
+      const authorization = endpoint.authorization ?? InvokerAuthorization.iam();
+      if (authorization.kind === InvokerAuthorizationKind.API_KEY && authorization.apiKeyOptions.value === undefined) {
+        throw new Error(`Endpoint '${endpoint.name}' uses API keys behind one DNS name for ${endpoint.routing.regions.length} regions: `
+          + 'give the key a value (InvokerAuthorization.apiKey({ value: SecretValue.secretsManager(\'<secret replicated to every region>\') })). '
+          + 'Without one, API Gateway generates a different key in each region, and a client\'s key fails as soon as DNS answers with another region.');
+      }
+      if (authorization.kind === InvokerAuthorizationKind.IAM) {
+        this.warn(`sigv4-region-${endpoint.name}`,
+          `Endpoint '${endpoint.name}' uses IAM (SigV4) authorization behind DNS routing over ${endpoint.routing.regions.join(', ')}. `
+          + 'A SigV4 signature is valid in one region only, so clients must sign each request for the region the name resolves to '
+          + `(its CNAME target is '<region>.${recordName}'), and be granted execute-api:Invoke in every region `
+          + '(grantInvokeApi on each regional invoker). For clients that cannot, use InvokerAuthorization.apiKey({ value }).');
+      }
+    }
   }
 
   private recordNameOf(endpoint: InferenceEndpointOptions, domain: InferenceDomain): string {

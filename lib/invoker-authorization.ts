@@ -1,3 +1,4 @@
+import { SecretValue, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 
 /** Options for {@link InvokerAuthorization.apiKey}. */
@@ -15,7 +16,21 @@ export interface ApiKeyAuthorizationOptions {
    * @default - the stage's throttling applies
    */
   readonly throttle?: apigateway.ThrottleSettings;
+
+  /**
+   * The value of the key the construct creates (at least 20 characters). Give one when several regions
+   * sit behind one DNS name (a `CrossRegionInferenceApi` with a domain requires it): with a value of its
+   * own in each region, a client's key would stop working as soon as DNS answers with another region.
+   * Use a Secrets Manager secret replicated to every region, e.g. `SecretValue.secretsManager('bedrock-api-key')`,
+   * so the value never appears in the template.
+   *
+   * @default - API Gateway generates a random value, different in each region
+   */
+  readonly value?: SecretValue;
 }
+
+/** API Gateway's shortest API key value. */
+const MIN_API_KEY_LENGTH = 20;
 
 /** The kind of authorization an invoker API uses. */
 export enum InvokerAuthorizationKind {
@@ -40,6 +55,10 @@ export class InvokerAuthorization {
    * for service-to-service traffic.
    */
   public static apiKey(options: ApiKeyAuthorizationOptions = {}): InvokerAuthorization {
+    const value = options.value?.unsafeUnwrap();
+    if (value !== undefined && !Token.isUnresolved(value) && value.length < MIN_API_KEY_LENGTH) {
+      throw new Error(`apiKey value must be at least ${MIN_API_KEY_LENGTH} characters (API Gateway's minimum); got ${value.length}.`);
+    }
     return new InvokerAuthorization(InvokerAuthorizationKind.API_KEY, options);
   }
 

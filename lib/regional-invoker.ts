@@ -296,7 +296,8 @@ export class RegionalInvoker extends Construct {
         throttle: authorization.apiKeyOptions.throttle,
         apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
       });
-      this.apiKey = this.api.addApiKey('ApiKey');
+      // A secret's dynamic reference resolves at deploy time; the value itself never enters the template.
+      this.apiKey = this.api.addApiKey('ApiKey', { value: authorization.apiKeyOptions.value?.unsafeUnwrap() });
       this.usagePlan.addApiKey(this.apiKey);
     }
     this.addRoutes(authorization, budget);

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   CrossRegionInferenceApi, CrossRegionInferenceApiProps, CrossRegionInferenceProfile, InferenceEndpointOptions,
-  ResidencyConstraint, RoutingPattern,
+  InvokerAuthorization, ResidencyConstraint, RoutingPattern,
 } from '../../lib';
 import { nagFindings } from '../support/nag';
 
@@ -202,6 +202,7 @@ describe('failover time follows the configuration', () => {
 });
 
 describe('validation', () => {
+  const LATENCY = RoutingPattern.activeActiveLatency(['eu-west-1', 'eu-central-1']);
   const endpoint = (routing: RoutingPattern, profiles = [EU]): InferenceEndpointOptions[] => [{ name: 'chat', profiles, routing }];
   test.each<[string, () => unknown, RegExp]>([
     ['no secondaries', () => RoutingPattern.activePassive({ primary: 'eu-west-1', secondaries: [] }), /'secondaries' is empty/],
@@ -221,8 +222,34 @@ describe('validation', () => {
     ['a failure threshold of 11', () => deploy({ healthChecks: { failureThreshold: 11 } }), /failureThreshold must be a whole number from 1 to 10/],
     ['a high-resolution alarm period', () => deploy({ healthChecks: { alarmPeriod: Duration.seconds(30) } }), /alarmPeriod must be a whole number of minutes.*standard-resolution/],
     ['a zero error threshold', () => deploy({ healthChecks: { errorThreshold: 0 } }), /errorThreshold must be a whole number of at least 1/],
+    ['a record name outside the zone', () => deploy({ endpoints: [{ ...endpoint(LATENCY)[0], recordName: 'chat.example.org' }] }),
+      /recordName 'chat.example.org' must be a name inside the zone 'example.com' and not its apex/],
+    ['the zone apex as record name', () => deploy({ endpoints: [{ ...endpoint(LATENCY)[0], recordName: 'example.com.' }] }),
+      /recordName 'example.com' must be a name inside the zone/],
+    ['API keys without a shared value behind one name for several regions', () => deploy({ endpoints: [{ ...endpoint(LATENCY)[0], authorization: InvokerAuthorization.apiKey() }] }),
+      /Endpoint 'chat' uses API keys behind one DNS name for 2 regions: give the key a value/],
+    ['an API key value shorter than 20 characters', () => InvokerAuthorization.apiKey({ value: SecretValue.unsafePlainText('too-short') }),
+      /apiKey value must be at least 20 characters \(API Gateway's minimum\); got 9/],
   ])('rejects %s', (_name, make, message) => {
     expect(make).toThrow(message);
+  });
+
+  test('API keys with a shared value: the same key value (a secret reference, never the value itself) in every region', () => {
+    const { api } = deploy({
+      endpoints: [{ ...endpoint(LATENCY)[0], authorization: InvokerAuthorization.apiKey({ value: SecretValue.secretsManager('bedrock-api-key') }) }],
+    });
+    for (const stack of api.regionalStacks) {
+      Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::ApiKey', { Value: '{{resolve:secretsmanager:bedrock-api-key:SecretString:::}}' });
+    }
+    expect(Annotations.fromStack(api.routingStack).findWarning('*', Match.stringLikeRegexp('SigV4'))).toEqual([]);
+  });
+
+  test('warns that SigV4 clients must sign for the region the name resolves to (IAM behind DNS over several regions)', () => {
+    const { api } = deploy({ endpoints: endpoint(LATENCY) });
+    Annotations.fromStack(api.routingStack).hasWarning('*',
+      Match.stringLikeRegexp("Endpoint 'chat' uses IAM \\(SigV4\\) authorization behind DNS routing over eu-west-1, eu-central-1.*'<region>.chat.example.com'"));
+    const regionalOnly = deploy({ endpoints: endpoint(LATENCY), domain: undefined }).api;
+    expect(Annotations.fromStack(regionalOnly.routingStack).findWarning('*', Match.stringLikeRegexp('SigV4'))).toEqual([]);
   });
 
   test('warns about a record TTL over 60 s', () => {

@@ -2,7 +2,7 @@
 import { ConverseStreamCommand, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext } from './answers';
 import type { AttemptControl } from './attempt-control';
-import { classifyBedrockError } from './error-classification';
+import { ClassifiedError, classifyBedrockError } from './error-classification';
 import { runWithFailover } from './failover';
 import { InvokerRequest, validateConverseBody } from './request-validation';
 import { sseEvent } from './response-sink';
@@ -21,7 +21,8 @@ interface OpenedStream {
  * region's first stream event has arrived (within `firstTokenTimeoutMs`); an exception arriving as that
  * first event still fails over. After that, a failure (in-stream exception, reset, stall, deadline) ends
  * the stream with an explicit `event: error` carrying `{ error, message, retryable }`, never a silent
- * truncation. Between events the stream may stay silent at most `firstTokenTimeoutMs`.
+ * truncation, and so does a stream that ends before `messageStop`. Between events Bedrock may stay
+ * silent at most `firstTokenTimeoutMs` (the time the client takes to read is not counted).
  */
 export async function serveConverseStream(request: InvokerRequest, context: RouteContext): Promise<void> {
   const call = validateConverseBody(request.body, context.config);
@@ -64,12 +65,15 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
   });
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
-  let streamError: string | undefined;
+  let failure: ClassifiedError | undefined;
   try {
     let event: ConverseStreamOutput = firstEvent;
+    let messageStopped = false;
     for (;;) {
       const [name, data] = eventNameAndData(event);
-      if (name === 'metadata') {
+      if (name === 'messageStop') {
+        messageStopped = true;
+      } else if (name === 'metadata') {
         const usage = (data as { usage?: { inputTokens?: number; outputTokens?: number } } | undefined)?.usage;
         inputTokens = usage?.inputTokens;
         outputTokens = usage?.outputTokens;
@@ -77,14 +81,19 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
       await context.sink.write(sseEvent(name, data));
       armWithinDeadline(control, config.firstTokenTimeoutMs, 'StreamStalled', deadlineAt, runtime.now());
       const next = await control.race(iterator.next());
+      // The stall timer covers waiting for Bedrock only: a client reading slowly is not the region's fault.
+      control.disarm();
       if (next.done === true) {
+        if (!messageStopped) {
+          throw new IncompleteStreamError();
+        }
         break;
       }
       event = next.value;
     }
   } catch (error) {
-    const classified = classifyBedrockError(error, control.reason, runtime.epochNow());
-    streamError = classified.name;
+    const classified = error instanceof IncompleteStreamError ? INCOMPLETE_STREAM : classifyBedrockError(error, control.reason, runtime.epochNow());
+    failure = classified;
     if (classified.disposition === 'failover') {
       runtime.breakers.recordFailure(region);
     }
@@ -108,12 +117,31 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
     inputTokens,
     outputTokens,
   });
-  if (streamError !== undefined) {
-    context.metrics.streamFailed(region, streamError === 'ThrottlingException');
+  if (failure?.disposition === 'failover') {
+    // The region failed the stream. A client leaving, the request's own deadline or a client error are not its fault.
+    context.metrics.streamFailed(region, failure.throttle);
+  } else if (failure?.disposition === 'client-error') {
+    context.metrics.clientError(region);
   }
   logServed(context, 'converse-stream', region, attempts.length);
   await context.sink.end().catch(() => undefined);
 }
+
+/** The region ended the event stream cleanly but before `messageStop`: the answer is cut short. */
+class IncompleteStreamError extends Error {
+  public constructor() {
+    super('the region ended the stream before messageStop');
+    this.name = 'IncompleteStream';
+  }
+}
+
+const INCOMPLETE_STREAM: ClassifiedError = {
+  name: 'IncompleteStream',
+  message: 'the region ended the stream before the message was complete',
+  disposition: 'failover',
+  throttle: false,
+  status: 0,
+};
 
 /** Arms `control` for `budgetMs`, or for what is left of the request deadline if that is sooner. */
 function armWithinDeadline(control: AttemptControl, budgetMs: number, reason: 'FirstTokenTimeout' | 'StreamStalled', deadlineAt: number, now: number): void {

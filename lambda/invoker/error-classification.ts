@@ -142,7 +142,8 @@ function errorDetails(error: unknown): ErrorDetails {
   const message = typeof record.message === 'string' && record.message !== '' ? record.message : name;
   const code = typeof record.code === 'string' ? record.code : nestedCode(record.cause);
   const statusValue = record.$metadata?.httpStatusCode ?? record.$response?.statusCode;
-  const status = typeof statusValue === 'number' ? statusValue : undefined;
+  // An exception inside a 200 event stream carries the stream's status: it says nothing about the error.
+  const status = typeof statusValue === 'number' && statusValue >= 400 ? statusValue : undefined;
   const retryAfterValue = record.$response?.headers?.['retry-after'];
   const retryAfter = typeof retryAfterValue === 'string' ? retryAfterValue : undefined;
   return { name, message: firstLine(message), code, status, retryAfter };

@@ -130,7 +130,8 @@ export async function runWithFailover<T>(deps: FailoverDependencies, attempt: At
         }
         if (classified.disposition === 'stop') {
           breakers.release(region);
-          deps.metrics.attempt(region, { failover: false, throttle: false, error: true });
+          // The request's deadline ran out waiting for this region: count it. A client leaving is no region's fault.
+          deps.metrics.attempt(region, { failover: false, throttle: false, error: classified.name === 'DeadlineExceeded' });
           failures.push(classified);
           stopped = true;
           break;

@@ -159,6 +159,13 @@ export class FakeBedrock {
         }
         this.stream(response, region, { exceptionAfter: fault.afterEvents, exceptionType: fault.exceptionType, exceptionMessage: fault.message });
         return;
+      case 'stream-end-early':
+        if (operation !== 'converse-stream') {
+          sendError(response, { kind: 'error', status: 500, name: 'InternalServerException', message: 'stream fault on a non-stream call' });
+          return;
+        }
+        this.stream(response, region, { endAfter: fault.afterEvents });
+        return;
     }
   }
 
@@ -196,7 +203,7 @@ export class FakeBedrock {
   private stream(
     response: http.ServerResponse,
     region: string,
-    plan: { firstEventDelayMs?: number; exceptionAfter?: number; exceptionType?: string; exceptionMessage?: string },
+    plan: { firstEventDelayMs?: number; exceptionAfter?: number; exceptionType?: string; exceptionMessage?: string; endAfter?: number },
   ): void {
     response.writeHead(200, {
       'content-type': 'application/vnd.amazon.eventstream',
@@ -221,7 +228,7 @@ export class FakeBedrock {
         response.end(exceptionFrame(plan.exceptionType ?? 'internalServerException', plan.exceptionMessage ?? 'in-stream failure'));
         return;
       }
-      if (index >= events.length) {
+      if (index >= events.length || index === plan.endAfter) {
         response.end();
         return;
       }

@@ -14,7 +14,9 @@ export type Fault =
   /** Destroys the connection without answering. */
   | { readonly kind: 'reset' }
   /** converse-stream: `afterEvents` normal events, then an exception frame (`:message-type: exception`). */
-  | { readonly kind: 'stream-exception'; readonly afterEvents: number; readonly exceptionType: string; readonly message?: string };
+  | { readonly kind: 'stream-exception'; readonly afterEvents: number; readonly exceptionType: string; readonly message?: string }
+  /** converse-stream: `afterEvents` normal events, then the body ends cleanly, before `messageStop` (a cut, not an error). */
+  | { readonly kind: 'stream-end-early'; readonly afterEvents: number };
 
 /** Canned faults with the real names, statuses and messages of bedrock-runtime. */
 export const faults = {
@@ -36,6 +38,7 @@ export const faults = {
   slow: (delayMs: number): Fault => ({ kind: 'slow', delayMs }),
   slowFirstEvent: (delayMs: number): Fault => ({ kind: 'slow-first-event', delayMs }),
   reset: (): Fault => ({ kind: 'reset' }),
+  streamEndEarly: (afterEvents: number): Fault => ({ kind: 'stream-end-early', afterEvents }),
   streamException: (afterEvents: number, exceptionType = 'throttlingException', message = 'Too many tokens, please wait before trying again.'): Fault =>
     ({ kind: 'stream-exception', afterEvents, exceptionType, message }),
 };

@@ -5,8 +5,12 @@
  */
 import * as http from 'node:http';
 import { closeClientAgent, converseBody, isolateEnvironment, parseSse, PROFILE, Rig, send, startRig, testConfig } from './invoker-harness';
+import { requestFromApiGatewayEvent } from '../../lambda/invoker/api-gateway-event';
+import { handleRequest } from '../../lambda/invoker/handle-request';
+import type { ResponseSink } from '../../lambda/invoker/response-sink';
 import { INVOKER_HEADERS } from '../../lib/shared/invoker-config';
 import { FakeBedrock, faults, startFakeBedrock } from '../fake-bedrock/fake-bedrock';
+import { restProxyEvent } from '../support/rest-proxy-event';
 
 let restoreEnvironment: () => void;
 let fake: FakeBedrock;
@@ -310,6 +314,43 @@ describe('converse-stream', () => {
     fake.inject('eu-west-1', faults.streamException(1, 'validationException', 'bad tool use'));
     const answer = await stream(target);
     expect(answer.events.at(-1)).toEqual({ event: 'error', data: { error: 'ValidationException', message: 'bad tool use', retryable: false } });
+  });
+
+  test('a client error as the FIRST stream event → its own 4xx (not a 200), no failover', async () => {
+    const target = await rigWith();
+    fake.inject('eu-west-1', faults.streamException(0, 'validationException', 'bad tool use'));
+    const answer = await stream(target);
+    expect(answer.status).toBe(400);
+    expect(answer.headers['content-type']).toBe('application/json');
+    expect(answer.json).toMatchObject({ error: 'ValidationException', message: 'bad tool use', region: 'eu-west-1' });
+    expect(fake.regionsCalled()).toEqual(['eu-west-1']);
+  });
+
+  test('a stream the region ends cleanly before messageStop → explicit error event, counted against the region', async () => {
+    const target = await rigWith();
+    fake.inject('eu-west-1', faults.streamEndEarly(3));
+    const answer = await stream(target);
+    expectServed(answer, 'eu-west-1', 1);
+    expect(answer.events.map((event) => event.event)).toEqual(['messageStart', 'contentBlockDelta', 'contentBlockDelta', 'error']);
+    expect(answer.events[3].data).toEqual({ error: 'IncompleteStream', message: expect.stringContaining('before the message was complete'), retryable: true });
+    const health = await send(target.server.url, 'GET', '/health');
+    expect(health.json.circuits[0]).toMatchObject({ region: 'eu-west-1', consecutiveFailures: 1 });
+  });
+
+  test('a client that reads slower than the first-token timeout neither stalls the stream nor blames the region', async () => {
+    const target = await rigWith({ firstTokenTimeoutMs: 150 });
+    const chunks: string[] = [];
+    const slowReader: ResponseSink = {
+      start: () => undefined,
+      write: async (chunk) => {
+        chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      },
+      end: () => Promise.resolve(),
+    };
+    await handleRequest(requestFromApiGatewayEvent(restProxyEvent('POST', '/converse-stream', converseBody())), slowReader, target.server.runtime);
+    expect(parseSse(chunks.join('')).map((event) => event.event)).toEqual(['messageStart', 'contentBlockDelta', 'contentBlockDelta', 'contentBlockStop', 'messageStop', 'metadata']);
+    expect(target.server.runtime.breakers.snapshot(['eu-west-1'])[0]).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
   });
 
   test('all regions throttling the stream → 429 JSON before any SSE byte', async () => {

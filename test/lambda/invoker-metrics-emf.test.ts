@@ -5,6 +5,7 @@
  * them against literal names AND against `RegionalInvoker.metric()` (what the Route 53 health-check
  * alarms and the dashboards read), so a drift of namespace, dimension or metric names fails here.
  */
+import * as http from 'node:http';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { converseBody, isolateEnvironment, Rig, send, startRig, testConfig, closeClientAgent } from './invoker-harness';
@@ -234,6 +235,38 @@ test('Bedrock answers 400 ValidationException → ClientErrors on the region tha
     ['ClientErrors', 'Count', 1],
   ]);
   expectConstructReads(primary);
+});
+
+test('a client that leaves while the region is still answering costs the region no Errors (users pressing "stop" must not fail it over)', async () => {
+  fake.inject('eu-west-1', faults.hang(), { times: 1 });
+  const request = http.request(`${rig.server.url}/converse`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+  request.on('error', () => undefined);
+  request.end(converseBody());
+  const until = Date.now() + 3_000;
+  while (fake.calls.length === 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  request.destroy();
+  const records = await takeRecords(1);
+  expect(records).toHaveLength(1);
+  const primary = byRegion(records, 'eu-west-1');
+  expect(metricsOf(primary)).toEqual([['Attempts', 'Count', 1]]);
+});
+
+test('a stream that fails mid-way on a client error counts ClientErrors, not Errors; one cut short by the region counts Errors', async () => {
+  fake.inject('eu-west-1', faults.streamException(2, 'validationException', 'bad tool use'), { times: 1 });
+  const rejected = await send(rig.server.url, 'POST', '/converse-stream', converseBody());
+  expect(rejected.text).toContain('event: error');
+  const [rejectedRecord] = await takeRecords(1);
+  expect(metricsOf(rejectedRecord).map(([name]) => name)).toEqual(expect.arrayContaining(['ClientErrors', 'RequestsServed']));
+  expect(metricsOf(rejectedRecord).map(([name]) => name)).not.toContain('Errors');
+  emfLines.length = 0;
+
+  fake.inject('eu-west-1', faults.streamEndEarly(3), { times: 1 });
+  const cut = await send(rig.server.url, 'POST', '/converse-stream', converseBody());
+  expect(cut.text).toContain('event: error');
+  const [cutRecord] = await takeRecords(1);
+  expect(metricsOf(cutRecord)).toContainEqual(['Errors', 'Count', 1]);
 });
 
 test('invalid request body → 400 and ClientErrors with Region "none", Bedrock not called', async () => {

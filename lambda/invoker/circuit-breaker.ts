@@ -91,6 +91,26 @@ export class CircuitBreakerRegistry {
     }
   }
 
+  /**
+   * Whether {@link tryAcquire} would let a call to `region` through at `atMs` (same clock as `now`), if
+   * nothing else happened meanwhile. No side effects: used to skip a backoff that could only end in
+   * skipping every region.
+   */
+  public couldAcquireAt(region: string, atMs: number): boolean {
+    const circuit = this.circuits.get(region);
+    if (circuit === undefined) {
+      return true;
+    }
+    switch (circuit.state) {
+      case 'closed':
+        return true;
+      case 'open':
+        return atMs - circuit.openedAtMs >= this.options.cooldownMs;
+      case 'half-open':
+        return atMs - circuit.probeStartedAtMs >= this.options.cooldownMs;
+    }
+  }
+
   /** Current state of a region, without side effects. */
   public stateOf(region: string): CircuitState {
     const circuit = this.circuits.get(region);

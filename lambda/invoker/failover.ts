@@ -80,6 +80,10 @@ export async function runWithFailover<T>(deps: FailoverDependencies, attempt: At
       if (deadlineAt - deps.now() - wait <= 0) {
         break;
       }
+      const retryAt = deps.now() + wait;
+      if (!config.regionPlan.some((region) => breakers.couldAcquireAt(region, retryAt))) {
+        break; // every circuit would still be open after the wait: answer now rather than wait for nothing
+      }
       await deps.sleep(wait, deps.clientGone);
       if (deps.clientGone?.aborted) {
         stopped = true;

@@ -24,7 +24,11 @@ function throttled(): Error {
 function walk(config: InvokerRuntimeConfig) {
   let nowMs = 0;
   const sleeps: number[] = [];
-  const breakers = new CircuitBreakerRegistry({ failureThreshold: config.breakerFailureThreshold, cooldownMs: config.breakerCooldownMs, now: () => nowMs });
+  const breakers = new CircuitBreakerRegistry({
+    failureThreshold: config.breakerFailureThreshold,
+    cooldownMs: config.breakerCooldownMs,
+    now: () => nowMs,
+  });
   const deps: FailoverDependencies = {
     config,
     breakers,

@@ -22,7 +22,15 @@ export function allowedRegions(geography: string, regionPlan: readonly string[])
   if (geography === GLOBAL_GEOGRAPHY) {
     return new Set(regionPlan);
   }
-  return new Set(GEOGRAPHY_REGIONS[geography] ?? []);
+  return new Set(geographyRegions(geography) ?? []);
+}
+
+/**
+ * The regions of a named geography, or undefined when the name is not one. Own properties only, so
+ * names such as `constructor` or `__proto__` are unknown geographies, not Object.prototype members.
+ */
+export function geographyRegions(geography: string): readonly string[] | undefined {
+  return Object.hasOwn(GEOGRAPHY_REGIONS, geography) ? GEOGRAPHY_REGIONS[geography] : undefined;
 }
 
 /**
@@ -31,7 +39,7 @@ export function allowedRegions(geography: string, regionPlan: readonly string[])
  */
 export function findGeographyViolations(config: Pick<InvokerRuntimeConfig, 'geography' | 'regionPlan' | 'profileIds'>): string[] {
   const violations: string[] = [];
-  const knownGeography = config.geography === GLOBAL_GEOGRAPHY || GEOGRAPHY_REGIONS[config.geography] !== undefined;
+  const knownGeography = config.geography === GLOBAL_GEOGRAPHY || geographyRegions(config.geography) !== undefined;
   if (!knownGeography) {
     const known = [GLOBAL_GEOGRAPHY, ...Object.keys(GEOGRAPHY_REGIONS)].join(', ');
     violations.push(`geography '${config.geography}' is unknown; expected one of ${known}`);

@@ -51,6 +51,14 @@ const CONVERSE_FIELDS: Readonly<Record<string, 'array' | 'object' | 'string' | '
 };
 
 const MESSAGE_ROLES = new Set(['user', 'assistant']);
+
+/**
+ * The deepest nesting of JSON objects and arrays a Converse body may have (the body itself is level 1).
+ * Real requests stay far below it (a tool's JSON schema nested 20 properties deep is about 50 levels);
+ * the limit keeps every later walk over the body (byte decoding, the SDK's serialiser) off the stack's edge.
+ */
+export const MAX_JSON_DEPTH = 100;
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Builds a client problem. */
@@ -105,8 +113,9 @@ export interface ConverseCall {
 }
 
 /**
- * Validates the JSON body of POST /converse and /converse-stream: shape of the top-level fields, a
- * non-empty `messages` array of `{ role, content[] }`, and base64 `bytes` in image/document/video sources.
+ * Validates the JSON body of POST /converse and /converse-stream: nesting of at most {@link MAX_JSON_DEPTH}
+ * levels, shape of the top-level fields, a non-empty `messages` array of `{ role, content[] }`, and base64
+ * `bytes` in image/document/video sources.
  * Deep model-specific rules stay with Bedrock (which answers ValidationException → 400).
  */
 export function validateConverseBody(body: Uint8Array, config: Pick<InvokerRuntimeConfig, 'profileIds'>): Checked<ConverseCall> {
@@ -123,6 +132,10 @@ export function validateConverseBody(body: Uint8Array, config: Pick<InvokerRunti
     return fail(400, 'InvalidRequest', `the request body must be a JSON object with a "messages" array, got ${typeName(parsed)}`);
   }
   const fields = parsed as Record<string, unknown>;
+  const tooDeep = Object.keys(fields).find((field) => exceedsDepth(fields[field], MAX_JSON_DEPTH - 1));
+  if (tooDeep !== undefined) {
+    return fail(400, 'TooDeeplyNested', `field ${truncate(JSON.stringify(tooDeep))} is nested too deeply: a request may nest JSON objects and arrays at most ${MAX_JSON_DEPTH} levels deep (the body itself is level 1); flatten it`);
+  }
   for (const [field, value] of Object.entries(fields)) {
     const expected = CONVERSE_FIELDS[field];
     if (expected === undefined) {
@@ -209,8 +222,30 @@ function checkMessage(message: unknown, index: number): ClientProblem | undefine
 }
 
 /**
+ * Whether `value` nests objects and arrays more than `maxDepth` levels deep (a scalar is level 0, `{}`
+ * and `[]` level 1). Iterative, so arbitrarily deep input cannot overflow the stack; stops at the first
+ * container past the limit.
+ */
+function exceedsDepth(value: unknown, maxDepth: number): boolean {
+  const pending: Array<{ readonly value: unknown; readonly depth: number }> = [{ value, depth: 1 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) {
+      continue;
+    }
+    if (next.depth > maxDepth) {
+      return true;
+    }
+    for (const child of Object.values(next.value)) {
+      pending.push({ value: child, depth: next.depth + 1 });
+    }
+  }
+  return false;
+}
+
+/**
  * JSON cannot carry bytes, so clients send `source.bytes` (image, document, video) as base64; the SDK
  * wants a Uint8Array. Returns the converted copy, or the JSON path of the first invalid value.
+ * Recursive: only call it on values checked with {@link exceedsDepth}.
  */
 function decodeSourceBytes(value: unknown, path: string): unknown {
   if (Array.isArray(value)) {

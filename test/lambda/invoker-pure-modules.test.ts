@@ -5,8 +5,9 @@ import { parseInvokerConfig } from '../../lambda/invoker/config';
 import { classifyBedrockError } from '../../lambda/invoker/error-classification';
 import { assertRegionAllowed, findGeographyViolations, GeographyViolationError } from '../../lambda/invoker/geography-guard';
 import { backoffBeforeNextPassMs, parseRetryAfterMs, regionsForPass } from '../../lambda/invoker/region-plan';
-import { resolveRoute, validateConverseBody, validateInvokeRequest } from '../../lambda/invoker/request-validation';
+import { MAX_JSON_DEPTH, resolveRoute, validateConverseBody, validateInvokeRequest } from '../../lambda/invoker/request-validation';
 import { sseEvent, toJson } from '../../lambda/invoker/response-sink';
+import { createInvokerRuntime, InvokerRuntimeOptions } from '../../lambda/invoker/runtime';
 import { GEOGRAPHY_REGIONS } from '../../lib/shared/invoker-config';
 
 function sdkError(name: string, status: number, headers: Record<string, string> = {}): Error {
@@ -174,6 +175,23 @@ describe('geography guard', () => {
     expect(() => assertRegionAllowed('ap-south-1', 'global', plan)).toThrow(GeographyViolationError);
   });
 
+  test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('%s (an Object.prototype name) is an unknown geography, not a crash', (geography) => {
+    expect(findGeographyViolations(testConfig({ geography }))).toEqual([expect.stringMatching(`geography '${geography}' is unknown`)]);
+    expect(() => assertRegionAllowed('eu-west-1', geography, ['eu-west-1'])).toThrow(GeographyViolationError);
+  });
+
+  test('a runtime configured with an Object.prototype name as geography is built, refusing every call', () => {
+    const logged: string[] = [];
+    const logger = { error: (message: string) => logged.push(message) } as unknown as NonNullable<InvokerRuntimeOptions['logger']>;
+    const ignore = () => undefined;
+    const newRequestMetrics = () => ({ attempt: ignore, streamFailed: ignore, served: ignore, clientError: ignore, flush: ignore });
+    const runtime = createInvokerRuntime({ configJson: JSON.stringify(testConfig({ geography: 'constructor' })), logger, newRequestMetrics });
+    runtime.clients.destroy();
+    expect(runtime.configResult.ok).toBe(true);
+    expect(runtime.geographyViolations).toEqual([expect.stringMatching("geography 'constructor' is unknown")]);
+    expect(logged).toEqual([expect.stringMatching(/refusing every Bedrock call/)]);
+  });
+
   test('every geography guard set is non-empty', () => {
     for (const regions of Object.values(GEOGRAPHY_REGIONS)) {
       expect(regions.length).toBeGreaterThan(0);
@@ -245,6 +263,26 @@ describe('request validation', () => {
     }
   });
 
+  test('a body nested deeper than the limit is a 400 naming the limit, not a stack overflow', () => {
+    const tooDeep = `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"additionalModelRequestFields":${nestedObject(5_000)}}`;
+    const result = validateConverseBody(Buffer.from(tooDeep), config);
+    expect(result).toMatchObject({ ok: false, problem: { status: 400, code: 'TooDeeplyNested' } });
+    expect(result.ok ? '' : result.problem.message).toBe(
+      `field "additionalModelRequestFields" is nested too deeply: a request may nest JSON objects and arrays at most ${MAX_JSON_DEPTH} levels deep (the body itself is level 1); flatten it`,
+    );
+    const deepArray = `{"messages":[{"role":"user","content":[{"text":"hi","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}]}]}`;
+    expect(validateConverseBody(Buffer.from(deepArray), config)).toMatchObject({ ok: false, problem: { status: 400, code: 'TooDeeplyNested' } });
+  });
+
+  test('a body nested exactly to the limit is accepted, one level more is refused', () => {
+    // Body (1) → additionalModelRequestFields (2) → depth - 2 further objects.
+    const body = (depth: number) => Buffer.from(`{"messages":[{"role":"user","content":[{"text":"hi"}]}],"additionalModelRequestFields":${nestedObject(depth - 1)}}`);
+    const accepted = validateConverseBody(body(MAX_JSON_DEPTH), config);
+    expect(accepted.ok).toBe(true);
+    expect(JSON.stringify(accepted.ok && accepted.value.input.additionalModelRequestFields)).toBe(nestedObject(MAX_JSON_DEPTH - 1));
+    expect(validateConverseBody(body(MAX_JSON_DEPTH + 1), config)).toMatchObject({ ok: false, problem: { code: 'TooDeeplyNested' } });
+  });
+
   test('invoke: bytes untouched, modelId from the query string', () => {
     const body = Buffer.from([1, 2, 3]);
     const result = validateInvokeRequest({ method: 'POST', path: '/invoke', query: { modelId: config.profileIds[1] }, headers: {}, body }, config);
@@ -280,3 +318,8 @@ describe('JSON answers', () => {
     expect(sseEvent('metadata', { usage: { outputTokens: 2 } })).toBe('event: metadata\ndata: {"usage":{"outputTokens":2}}\n\n');
   });
 });
+
+/** `levels` nested objects: `{"a":{"a":...{}}}` (`{}` when 1). */
+function nestedObject(levels: number): string {
+  return `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
+}

@@ -7,6 +7,7 @@ import * as fc from 'fast-check';
 import { isolateEnvironment, PROFILE, testConfig } from './invoker-harness';
 import { requestFromApiGatewayEvent } from '../../lambda/invoker/api-gateway-event';
 import { handleRequest } from '../../lambda/invoker/handle-request';
+import { MAX_JSON_DEPTH } from '../../lambda/invoker/request-validation';
 import type { ResponseSink } from '../../lambda/invoker/response-sink';
 import { createInvokerRuntime, InvokerRuntime } from '../../lambda/invoker/runtime';
 import { FakeBedrock, startFakeBedrock } from '../fake-bedrock/fake-bedrock';
@@ -14,16 +15,20 @@ import { FakeBedrock, startFakeBedrock } from '../fake-bedrock/fake-bedrock';
 let restoreEnvironment: () => void;
 let fake: FakeBedrock;
 let runtime: InvokerRuntime;
+/** Takes bodies large enough to nest 20,000 levels deep. */
+let roomyRuntime: InvokerRuntime;
 
 beforeAll(async () => {
   restoreEnvironment = isolateEnvironment();
   fake = await startFakeBedrock();
   process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = fake.url;
   runtime = createInvokerRuntime({ configJson: JSON.stringify(testConfig({ maxBodyBytes: 2048 })), newRequestMetrics: () => noMetrics });
+  roomyRuntime = createInvokerRuntime({ configJson: JSON.stringify(testConfig({ maxBodyBytes: 256 * 1024 })), newRequestMetrics: () => noMetrics });
 });
 
 afterAll(async () => {
   runtime.clients.destroy();
+  roomyRuntime.clients.destroy();
   await fake.close();
   restoreEnvironment();
 });
@@ -43,7 +48,7 @@ interface Captured {
   starts: number;
 }
 
-async function run(event: APIGatewayProxyEvent): Promise<Captured> {
+async function run(event: APIGatewayProxyEvent, on: InvokerRuntime = runtime): Promise<Captured> {
   const captured: Captured = { status: 0, headers: {}, body: '', starts: 0 };
   const sink: ResponseSink = {
     start: (status, headers) => {
@@ -56,7 +61,7 @@ async function run(event: APIGatewayProxyEvent): Promise<Captured> {
     },
     end: async () => undefined,
   };
-  await handleRequest(requestFromApiGatewayEvent(event), sink, runtime);
+  await handleRequest(requestFromApiGatewayEvent(event), sink, on);
   return captured;
 }
 
@@ -134,4 +139,61 @@ test('10,000 generated requests: never a 5xx, never a crash, every 4xx explains 
     expect(statuses.get(status) ?? 0).toBeGreaterThan(0);
   }
   expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+}, 60_000);
+
+/** A JSON text nested `levels` deep: objects `{"a":...}`, arrays `[...]`, or both alternating. */
+function nestedJson(levels: number, shape: 'object' | 'array' | 'mixed'): string {
+  let text = '1';
+  for (let level = levels; level >= 1; level -= 1) {
+    const asObject = shape === 'object' || (shape === 'mixed' && level % 2 === 0);
+    text = asObject ? `{"a":${text}}` : `[${text}]`;
+  }
+  return text;
+}
+
+/** Where a nested value goes in an otherwise valid Converse body, and how many levels that place adds. */
+const PLACES: ReadonlyArray<{ readonly levelsAbove: number; readonly body: (value: string) => string }> = [
+  { levelsAbove: 1, body: (value) => `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"additionalModelRequestFields":${value}}` },
+  { levelsAbove: 1, body: (value) => `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"modelId":${value}}` },
+  { levelsAbove: 1, body: (value) => `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"toolConfig":${value}}` },
+  { levelsAbove: 5, body: (value) => `{"messages":[{"role":"user","content":[{"text":"hi","extra":${value}}]}]}` },
+  { levelsAbove: 1, body: (value) => `{"messages":${value}}` },
+];
+
+const deeplyNested = fc.record({
+  levels: fc.oneof(fc.integer({ min: 1, max: MAX_JSON_DEPTH }), fc.integer({ min: MAX_JSON_DEPTH + 1, max: 20_000 })),
+  shape: fc.constantFrom('object' as const, 'array' as const, 'mixed' as const),
+  place: fc.constantFrom(...PLACES),
+  path: fc.constantFrom('/converse', '/converse-stream'),
+});
+
+test('deeply nested bodies: a 400 TooDeeplyNested past the depth limit, never a stack overflow or a 5xx', async () => {
+  await fc.assert(
+    fc.asyncProperty(deeplyNested, async ({ levels, shape, place, path }) => {
+      const body = place.body(nestedJson(levels, shape));
+      const answer = await run({
+        resource: path,
+        path,
+        httpMethod: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        multiValueHeaders: {},
+        queryStringParameters: null,
+        multiValueQueryStringParameters: null,
+        pathParameters: null,
+        stageVariables: null,
+        body,
+        isBase64Encoded: false,
+        requestContext: {} as APIGatewayProxyEvent['requestContext'],
+      } as APIGatewayProxyEvent, roomyRuntime);
+      expect(answer.starts).toBe(1);
+      expect(answer.status).toBeLessThan(500);
+      if (levels + place.levelsAbove > MAX_JSON_DEPTH) {
+        expect(answer.status).toBe(400);
+        expect(JSON.parse(answer.body)).toEqual({ error: 'TooDeeplyNested', message: expect.stringContaining(`at most ${MAX_JSON_DEPTH} levels`) });
+      } else {
+        expect(answer.body).not.toContain('TooDeeplyNested');
+      }
+    }),
+    { numRuns: 300, seed: 20251121 },
+  );
 }, 60_000);

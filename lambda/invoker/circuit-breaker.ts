@@ -20,11 +20,20 @@ export interface CircuitSnapshot {
   readonly retryAtMs?: number;
 }
 
+/** Leave to call a region, from {@link CircuitBreakerRegistry.tryAcquire}. */
+export interface CircuitPermit {
+  readonly region: string;
+  /** True when this call is the region's single half-open probe: only its permit frees the probe slot. */
+  readonly probe: boolean;
+}
+
 interface Circuit {
   state: CircuitState;
   consecutiveFailures: number;
   openedAtMs: number;
   probeStartedAtMs: number;
+  /** The permit of the half-open probe in flight, if any. */
+  probe?: CircuitPermit;
 }
 
 /**
@@ -41,28 +50,27 @@ export class CircuitBreakerRegistry {
   public constructor(private readonly options: CircuitBreakerOptions) {}
 
   /**
-   * Asks to call `region`. Returns true if the call may go ahead (closed, or this caller is the single
-   * half-open probe). Every `true` must be followed by exactly one `recordSuccess`, `recordFailure` or `release`.
+   * Asks to call `region`. Returns a permit if the call may go ahead (closed, or this caller is the single
+   * half-open probe), else undefined. Every permit must be followed by exactly one `recordSuccess`,
+   * `recordFailure` or `release`.
    */
-  public tryAcquire(region: string): boolean {
+  public tryAcquire(region: string): CircuitPermit | undefined {
     const circuit = this.circuit(region);
     const now = this.options.now();
     switch (circuit.state) {
       case 'closed':
-        return true;
+        return { region, probe: false };
       case 'open':
         if (now - circuit.openedAtMs < this.options.cooldownMs) {
-          return false;
+          return undefined;
         }
         circuit.state = 'half-open';
-        circuit.probeStartedAtMs = now;
-        return true;
+        return this.startProbe(circuit, region, now);
       case 'half-open':
         if (now - circuit.probeStartedAtMs < this.options.cooldownMs) {
-          return false;
+          return undefined;
         }
-        circuit.probeStartedAtMs = now;
-        return true;
+        return this.startProbe(circuit, region, now);
     }
   }
 
@@ -71,6 +79,7 @@ export class CircuitBreakerRegistry {
     const circuit = this.circuit(region);
     circuit.state = 'closed';
     circuit.consecutiveFailures = 0;
+    circuit.probe = undefined;
   }
 
   /** The region failed with a failover-class error. */
@@ -80,14 +89,20 @@ export class CircuitBreakerRegistry {
     if (circuit.state === 'half-open' || circuit.consecutiveFailures >= this.options.failureThreshold) {
       circuit.state = 'open';
       circuit.openedAtMs = this.options.now();
+      circuit.probe = undefined;
     }
   }
 
-  /** The call ended without a verdict on the region (for example the client went away): free a probe slot. */
-  public release(region: string): void {
-    const circuit = this.circuit(region);
-    if (circuit.state === 'half-open') {
+  /**
+   * The call ended without a verdict on the region (for example the client went away). If it was the
+   * half-open probe, the probe slot is free again; any other caller's release changes nothing, so a
+   * second probe can never start while the first is still in flight.
+   */
+  public release(permit: CircuitPermit): void {
+    const circuit = this.circuit(permit.region);
+    if (circuit.state === 'half-open' && circuit.probe === permit) {
       circuit.probeStartedAtMs = Number.NEGATIVE_INFINITY;
+      circuit.probe = undefined;
     }
   }
 
@@ -133,6 +148,13 @@ export class CircuitBreakerRegistry {
         ? { ...snapshot, retryAtMs: circuit.openedAtMs + this.options.cooldownMs }
         : snapshot;
     });
+  }
+
+  private startProbe(circuit: Circuit, region: string, now: number): CircuitPermit {
+    const probe: CircuitPermit = { region, probe: true };
+    circuit.probeStartedAtMs = now;
+    circuit.probe = probe;
+    return probe;
   }
 
   private circuit(region: string): Circuit {

@@ -1,5 +1,5 @@
 import { AttemptControl } from './attempt-control';
-import type { CircuitBreakerRegistry } from './circuit-breaker';
+import type { CircuitBreakerRegistry, CircuitPermit } from './circuit-breaker';
 import type { InvokerClock } from './clock';
 import { ClassifiedError, classifyBedrockError } from './error-classification';
 import { assertRegionAllowed } from './geography-guard';
@@ -90,16 +90,20 @@ export async function runWithFailover<T>(deps: FailoverDependencies, attempt: At
         break;
       }
     }
+    const permits = new Map<string, CircuitPermit>();
     for (const region of regionsForPass(config.regionPlan, (candidate) => {
-      const allowed = breakers.tryAcquire(candidate);
-      if (!allowed) {
+      const permit = breakers.tryAcquire(candidate);
+      if (permit === undefined) {
         skipped.add(candidate);
+        return false;
       }
-      return allowed;
+      permits.set(candidate, permit);
+      return true;
     })) {
+      const permit = permits.get(region)!;
       const remaining = deadlineAt - deps.now();
       if (remaining <= 0 || deps.clientGone?.aborted) {
-        breakers.release(region);
+        breakers.release(permit);
         stopped = true;
         break;
       }
@@ -133,7 +137,7 @@ export async function runWithFailover<T>(deps: FailoverDependencies, attempt: At
           return { kind: 'client-error', region, error: classified, attempts };
         }
         if (classified.disposition === 'stop') {
-          breakers.release(region);
+          breakers.release(permit);
           // The request's deadline ran out waiting for this region: count it. A client leaving is no region's fault.
           deps.metrics.attempt(region, { failover: false, throttle: false, error: classified.name === 'DeadlineExceeded' });
           failures.push(classified);

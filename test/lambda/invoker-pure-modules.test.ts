@@ -107,44 +107,59 @@ describe('circuit breaker (fake clock)', () => {
     expect(registry.stateOf('r')).toBe('closed');
     registry.recordFailure('r');
     expect(registry.stateOf('r')).toBe('open');
-    expect(registry.tryAcquire('r')).toBe(false);
+    expect(registry.tryAcquire('r')).toBeUndefined();
   });
 
   test('half-open lets exactly one probe through; success closes, failure re-opens', () => {
     const registry = breakers();
     for (let index = 0; index < 3; index++) registry.recordFailure('r');
     now = 999;
-    expect(registry.tryAcquire('r')).toBe(false);
+    expect(registry.tryAcquire('r')).toBeUndefined();
     now = 1000;
     expect(registry.stateOf('r')).toBe('half-open');
-    expect(registry.tryAcquire('r')).toBe(true);
-    expect(registry.tryAcquire('r')).toBe(false);
-    expect(registry.tryAcquire('r')).toBe(false);
+    expect(registry.tryAcquire('r')).toBeDefined();
+    expect(registry.tryAcquire('r')).toBeUndefined();
+    expect(registry.tryAcquire('r')).toBeUndefined();
     registry.recordFailure('r');
     expect(registry.stateOf('r')).toBe('open');
     now = 2000;
-    expect(registry.tryAcquire('r')).toBe(true);
+    expect(registry.tryAcquire('r')).toBeDefined();
     registry.recordSuccess('r');
     expect(registry.stateOf('r')).toBe('closed');
-    expect(registry.tryAcquire('r')).toBe(true);
-    expect(registry.tryAcquire('r')).toBe(true);
+    expect(registry.tryAcquire('r')).toBeDefined();
+    expect(registry.tryAcquire('r')).toBeDefined();
   });
 
   test('a released or lost probe frees the slot', () => {
     const registry = breakers();
     for (let index = 0; index < 3; index++) registry.recordFailure('r');
     now = 1000;
-    expect(registry.tryAcquire('r')).toBe(true);
-    registry.release('r');
-    expect(registry.tryAcquire('r')).toBe(true);
+    const probe = registry.tryAcquire('r');
+    expect(probe).toEqual({ region: 'r', probe: true });
+    registry.release(probe!);
+    expect(registry.tryAcquire('r')).toEqual({ region: 'r', probe: true });
     now = 2500;
-    expect(registry.tryAcquire('r')).toBe(true);
+    expect(registry.tryAcquire('r')).toEqual({ region: 'r', probe: true });
+  });
+
+  test('only the probe\'s own release frees the slot: a caller admitted before the circuit opened cannot start a second probe', () => {
+    const registry = breakers();
+    const early = registry.tryAcquire('r');
+    expect(early).toEqual({ region: 'r', probe: false });
+    for (let index = 0; index < 3; index++) registry.recordFailure('r');
+    now = 1000;
+    const probe = registry.tryAcquire('r');
+    expect(probe?.probe).toBe(true);
+    registry.release(early!); // its client went away: no verdict, and it was not the probe
+    expect(registry.tryAcquire('r')).toBeUndefined();
+    registry.release(probe!);
+    expect(registry.tryAcquire('r')?.probe).toBe(true);
   });
 
   test('regions are independent', () => {
     const registry = breakers();
     for (let index = 0; index < 3; index++) registry.recordFailure('a');
-    expect(registry.tryAcquire('b')).toBe(true);
+    expect(registry.tryAcquire('b')).toBeDefined();
     expect(registry.snapshot(['a', 'b'])).toEqual([
       { region: 'a', state: 'open', consecutiveFailures: 3, retryAtMs: 1000 },
       { region: 'b', state: 'closed', consecutiveFailures: 0 },

@@ -160,6 +160,18 @@ export interface InvokerSettings {
   readonly tracing?: boolean;
 
   /**
+   * Whether the stack sets API Gateway's account-level CloudWatch Logs role for its region
+   * (`AWS::ApiGateway::Account`: one setting per account and region, shared by every REST API there,
+   * created once per stack). Turn it off when something else already manages that setting (a landing
+   * zone, another stack in the same account and region): two stacks setting it overwrite each other.
+   * The stage's execution logging needs the setting either way. The role is retained when the stack is
+   * deleted, because the account setting keeps pointing at it.
+   *
+   * @default true
+   */
+  readonly manageApiGatewayAccountLogging?: boolean;
+
+  /**
    * Value of the `service` dimension of the invoker's metrics; distinguishes invokers in one region.
    *
    * @default - a name derived from the construct path
@@ -415,7 +427,9 @@ export class RegionalInvoker extends Construct {
       },
     });
     // API Gateway writes execution and access logs with one role per account and region.
-    api.deploymentStage.node.addDependency(apiGatewayAccountSettings(Stack.of(this)));
+    if (props.manageApiGatewayAccountLogging ?? true) {
+      api.deploymentStage.node.addDependency(apiGatewayAccountSettings(Stack.of(this)));
+    }
     return api;
   }
 
@@ -517,6 +531,8 @@ function apiGatewayAccountSettings(stack: Stack): Construct {
     assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
     description: 'Lets API Gateway write execution and access logs to CloudWatch Logs in this region',
   });
+  // Deleting the stack does not reset the account setting: keep the role (and its policy) it points at.
+  role.applyRemovalPolicy(RemovalPolicy.RETAIN);
   const policy = new iam.ManagedPolicy(scope, 'Policy', {
     description: 'The permissions of AmazonAPIGatewayPushToCloudWatchLogs',
     roles: [role],
@@ -526,6 +542,7 @@ function apiGatewayAccountSettings(stack: Stack): Construct {
       resources: ['*'],
     })],
   });
+  policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
   new apigateway.CfnAccount(scope, 'Account', { cloudWatchRoleArn: role.roleArn });
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',

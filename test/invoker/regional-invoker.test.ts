@@ -202,4 +202,16 @@ describe('several invokers in one stack', () => {
     const accountId = Object.keys(template.findResources('AWS::ApiGateway::Account'))[0];
     expect(stages.every(stage => stage.DependsOn?.includes(accountId))).toBe(true);
   });
+
+  test('the logging role outlives the stack (the account setting keeps pointing at it), and can be left to others', () => {
+    const template = Template.fromStack(build().stack);
+    const role = Object.values<any>(template.findResources('AWS::IAM::Role'))
+      .find(r => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service === 'apigateway.amazonaws.com');
+    expect([role.DeletionPolicy, role.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+
+    const unmanaged = Template.fromStack(build({ manageApiGatewayAccountLogging: false }).stack);
+    unmanaged.resourceCountIs('AWS::ApiGateway::Account', 0);
+    expect(Object.values<any>(unmanaged.findResources('AWS::IAM::Role'))
+      .some(r => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service === 'apigateway.amazonaws.com')).toBe(false);
+  });
 });

@@ -31,8 +31,16 @@ export function requestFromApiGatewayEvent(event: APIGatewayProxyEvent): Checked
     body = Buffer.from(rawBody, 'utf8');
   }
   const resource = typeof event.resource === 'string' && event.resource !== '' && !event.resource.includes('{') ? event.resource : undefined;
+  const receivedAt = event.requestContext?.requestTimeEpoch;
   return {
     ok: true,
-    value: { method: event.httpMethod ?? 'GET', path: resource ?? event.path ?? '/', query, headers, body },
+    value: {
+      method: event.httpMethod ?? 'GET',
+      path: resource ?? event.path ?? '/',
+      query,
+      headers,
+      body,
+      ...(typeof receivedAt === 'number' && Number.isFinite(receivedAt) ? { receivedAtEpochMs: receivedAt } : {}),
+    },
   };
 }

@@ -37,6 +37,8 @@ export interface FailoverDependencies extends InvokerClock {
   readonly config: InvokerRuntimeConfig;
   readonly breakers: CircuitBreakerRegistry;
   readonly metrics: RequestMetrics;
+  /** When the request's deadline started, on the `now` clock (default: when the walk starts). */
+  readonly startedAtMs?: number;
   /** Fired when the client goes away. */
   readonly clientGone?: AbortSignal;
   /** Called after each failover-class failure (logging). */
@@ -58,8 +60,7 @@ export type Attempt<T> = (region: string, control: AttemptControl, deadlineAtMs:
  */
 export async function runWithFailover<T>(deps: FailoverDependencies, attempt: Attempt<T>): Promise<FailoverResult<T>> {
   const { config, breakers } = deps;
-  const startedAt = deps.now();
-  const deadlineAt = startedAt + config.deadlineMs;
+  const deadlineAt = (deps.startedAtMs ?? deps.now()) + config.deadlineMs;
   const attempts: AttemptRecord[] = [];
   const failures: ClassifiedError[] = [];
   const skipped = new Set<string>();

@@ -75,14 +75,16 @@ async function route(request: Checked<InvokerRequest>, sink: ResponseSink, runti
   if (sizeProblem !== undefined) {
     return answerProblem(sink, metrics, sizeProblem);
   }
+  const startedAt = runtime.now() - timeSinceReceipt(request.value, runtime, config);
   const context: RouteContext = {
     config,
     runtime,
     sink,
     metrics,
-    startedAt: runtime.now(),
+    startedAt,
     failoverDeps: {
       config,
+      startedAtMs: startedAt,
       breakers: runtime.breakers,
       metrics,
       now: runtime.now,
@@ -109,6 +111,21 @@ async function route(request: Checked<InvokerRequest>, sink: ResponseSink, runti
     }
     throw error;
   }
+}
+
+/** The most time before the handler ran that is believed (more is a clock problem, not a cold start). */
+const MAX_TIME_BEFORE_HANDLER_MS = 10_000;
+
+/**
+ * How long ago API Gateway received the request (cold start, queueing), so the deadline counts from
+ * there; 0 when unknown, clamped against clock skew.
+ */
+function timeSinceReceipt(request: InvokerRequest, runtime: InvokerRuntime, config: InvokerRuntimeConfig): number {
+  if (request.receivedAtEpochMs === undefined) {
+    return 0;
+  }
+  const elapsed = runtime.epochNow() - request.receivedAtEpochMs;
+  return Math.min(Math.max(0, elapsed), MAX_TIME_BEFORE_HANDLER_MS, config.deadlineMs);
 }
 
 async function serveConverse(request: InvokerRequest, context: RouteContext): Promise<void> {

@@ -9,6 +9,11 @@ export interface InvokerRequest {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly body: Uint8Array;
+  /**
+   * When the front door (API Gateway) received the request, epoch milliseconds. The request's deadline
+   * counts from here, so time spent before the handler ran (a cold start) is not forgotten.
+   */
+  readonly receivedAtEpochMs?: number;
 }
 
 /** The routes the invoker serves. */

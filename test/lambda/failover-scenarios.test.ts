@@ -188,6 +188,31 @@ describe('converse failover', () => {
     expect(fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
+
+  test('the deadline counts from when API Gateway received the request, so a slow cold start is not forgotten', async () => {
+    const target = await rigWith({ deadlineMs: 4_000, attemptTimeoutMs: 3_500 });
+    fake.inject('eu-west-1', faults.hang());
+    const event = restProxyEvent('POST', '/converse', converseBody());
+    // Received 3.5 s ago: half a second of the 4 s deadline is left when the handler starts.
+    const received = { ...event, requestContext: { ...event.requestContext, requestTimeEpoch: Date.now() - 3_500 } };
+    const chunks: string[] = [];
+    let status = 0;
+    const sink: ResponseSink = {
+      start: (statusCode) => {
+        status = statusCode;
+      },
+      write: async (chunk) => {
+        chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      },
+      end: () => Promise.resolve(),
+    };
+    const started = Date.now();
+    await handleRequest(requestFromApiGatewayEvent(received), sink, target.server.runtime);
+    expect(status).toBe(503);
+    expect(JSON.parse(chunks.join('')).attempts).toEqual([{ region: 'eu-west-1', error: 'DeadlineExceeded' }]);
+    // Counted from the handler's own start it would have waited the full attempt timeout (3.5 s).
+    expect(Date.now() - started).toBeLessThan(2_500);
+  });
 });
 
 describe('circuit breaker', () => {

@@ -7,6 +7,7 @@ export const NO_REGION = 'none';
 
 /** What the serving region did for one request. */
 export interface ServedMeasurements {
+  /** From API Gateway's receipt of the request (when the event says; else the handler's start) to the answer. */
   readonly latencyMs: number;
   /** True when a region other than regionPlan[0] served the request. */
   readonly bySecondary: boolean;

@@ -426,6 +426,7 @@ export class RegionalInvoker extends Construct {
         tracingEnabled: tracing,
       },
     });
+    shapeGatewayResponses(api);
     // API Gateway writes execution and access logs with one role per account and region.
     if (props.manageApiGatewayAccountLogging ?? true) {
       api.deploymentStage.node.addDependency(apiGatewayAccountSettings(Stack.of(this)));
@@ -513,6 +514,24 @@ export class RegionalInvoker extends Construct {
       }
     }
   }
+}
+
+/**
+ * API Gateway's own rejections (request validation, authorization, throttling, its own failures) in the
+ * handler's error shape `{ "error", "message" }`, so clients parse one format whoever answers.
+ */
+function shapeGatewayResponses(api: apigateway.RestApi): void {
+  api.addGatewayResponse('BadRequestBody', {
+    type: apigateway.ResponseType.BAD_REQUEST_BODY,
+    templates: {
+      'application/json': '{"error":"InvalidRequestBody","message":"the body does not match the request model: a JSON object '
+        + 'with a non-empty \\"messages\\" array (and a string \\"modelId\\" if any)"}',
+    },
+  });
+  // $context.error.messageString is already a quoted JSON string.
+  const gatewayError = { 'application/json': '{"error":"$context.error.responseType","message":$context.error.messageString}' };
+  api.addGatewayResponse('Default4xx', { type: apigateway.ResponseType.DEFAULT_4XX, templates: gatewayError });
+  api.addGatewayResponse('Default5xx', { type: apigateway.ResponseType.DEFAULT_5XX, templates: gatewayError });
 }
 
 /** Construct id of the per-stack API Gateway logging settings shared by every invoker in a stack. */

@@ -122,6 +122,18 @@ describe('RegionalInvoker', () => {
     expect(tracedStatements).toContainEqual(expect.objectContaining({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }));
   });
 
+  test('API Gateway\'s own rejections answer in the handler\'s { error, message } shape', () => {
+    const template = Template.fromStack(build().stack);
+    const responses = Object.values<any>(template.findResources('AWS::ApiGateway::GatewayResponse')).map(r => r.Properties);
+    expect(responses.map(r => r.ResponseType).sort()).toEqual(['BAD_REQUEST_BODY', 'DEFAULT_4XX', 'DEFAULT_5XX']);
+    // What API Gateway renders: $context.error.messageString is a quoted string, responseType a bare word.
+    const rendered = (type: string) => JSON.parse(responses.find(r => r.ResponseType === type).ResponseTemplates['application/json']
+      .replace('$context.error.responseType', 'ACCESS_DENIED').replace('$context.error.messageString', '"Forbidden"'));
+    expect(rendered('BAD_REQUEST_BODY')).toEqual({ error: 'InvalidRequestBody', message: expect.stringContaining('non-empty "messages" array') });
+    expect(rendered('DEFAULT_4XX')).toEqual({ error: 'ACCESS_DENIED', message: 'Forbidden' });
+    expect(rendered('DEFAULT_5XX')).toEqual({ error: 'ACCESS_DENIED', message: 'Forbidden' });
+  });
+
   test('log groups are encrypted and retained', () => {
     const { stack } = build();
     const template = Template.fromStack(stack);

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -7,7 +7,8 @@ import { Construct } from 'constructs';
 
 /**
  * An SNS topic for CloudWatch alarm notifications, encrypted with a customer managed KMS key (rotation
- * on) whose policy lets CloudWatch publish, with TLS enforced by the topic policy. The AWS managed key
+ * on) whose policy lets CloudWatch publish, with TLS enforced and the account's alarms allowed by the
+ * topic policy. The AWS managed key
  * `alias/aws/sns` would not do: its policy does not let CloudWatch use it, so alarms could not notify.
  *
  * @internal
@@ -24,6 +25,19 @@ export function createAlarmTopic(scope: Construct, displayName: string): { topic
     resources: ['*'],
   }));
   const topic = new sns.Topic(scope, 'Topic', { displayName, masterKey: key, enforceSSL: true });
+  // The topic policy enforceSSL creates replaces SNS's default one, which was what let the account's
+  // alarms publish: allow CloudWatch alarms of this account and region explicitly.
+  const stack = Stack.of(scope);
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsToPublish',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    },
+  }));
   return { topic, key };
 }
 

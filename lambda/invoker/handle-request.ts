@@ -113,19 +113,25 @@ async function route(request: Checked<InvokerRequest>, sink: ResponseSink, runti
   }
 }
 
-/** The most time before the handler ran that is believed (more is a clock problem, not a cold start). */
-const MAX_TIME_BEFORE_HANDLER_MS = 10_000;
+/**
+ * The most time before the handler ran that is believed: Lambda's init phase is limited to 10 s, so
+ * more (or a receipt in the future) is a clock problem, not a cold start, and is ignored.
+ */
+const MAX_TIME_BEFORE_HANDLER_MS = 12_000;
 
 /**
  * How long ago API Gateway received the request (cold start, queueing), so the deadline counts from
- * there; 0 when unknown, clamped against clock skew.
+ * there; 0 when unknown or implausible.
  */
 function timeSinceReceipt(request: InvokerRequest, runtime: InvokerRuntime, config: InvokerRuntimeConfig): number {
   if (request.receivedAtEpochMs === undefined) {
     return 0;
   }
   const elapsed = runtime.epochNow() - request.receivedAtEpochMs;
-  return Math.min(Math.max(0, elapsed), MAX_TIME_BEFORE_HANDLER_MS, config.deadlineMs);
+  if (elapsed < 0 || elapsed > MAX_TIME_BEFORE_HANDLER_MS) {
+    return 0;
+  }
+  return Math.min(elapsed, config.deadlineMs);
 }
 
 async function serveConverse(request: InvokerRequest, context: RouteContext): Promise<void> {

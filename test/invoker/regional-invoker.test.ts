@@ -154,9 +154,19 @@ describe('RegionalInvoker', () => {
     const { stack, invoker } = build();
     const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
     invoker.grantInvokeApi(caller);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    const template = Template.fromStack(stack);
+    const apiId = Object.keys(template.findResources('AWS::ApiGateway::RestApi'))[0];
+    const stageId = Object.keys(template.findResources('AWS::ApiGateway::Stage'))[0];
+    template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('Caller') }],
-      PolicyDocument: { Statement: [Match.objectLike({ Action: 'execute-api:Invoke' })] },
+      PolicyDocument: {
+        Statement: [{
+          Effect: 'Allow',
+          Action: 'execute-api:Invoke',
+          // This API's stage only: arn:<partition>:execute-api:eu-west-1:111111111111:<api id>/<stage>/*/*
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:eu-west-1:111111111111:', { Ref: apiId }, '/', { Ref: stageId }, '/*/*']] },
+        }],
+      },
     });
   });
 

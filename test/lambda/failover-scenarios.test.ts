@@ -123,6 +123,16 @@ describe('converse failover', () => {
     expect(waited).toBeLessThan(4_000);
   });
 
+  test('different Retry-After hints: the client is told the soonest', async () => {
+    const target = await rigWith();
+    fake.inject('eu-west-1', faults.throttle(7));
+    fake.inject('eu-central-1', faults.throttle(3));
+    fake.inject('eu-west-3', faults.throttle(5));
+    const answer = await converse(target);
+    expect(answer.status).toBe(429);
+    expect(answer.headers['retry-after']).toBe('3');
+  });
+
   test('every region throttling → 429 with Retry-After and the attempts listed', async () => {
     const target = await rigWith();
     fake.inject('*', faults.throttle(2));
@@ -178,6 +188,17 @@ describe('converse failover', () => {
     expect(fake.regionsCalled()).toEqual(['eu-west-1']);
   });
 
+  test('client errors are not the region\'s fault: however many, its circuit stays closed and it keeps serving', async () => {
+    const target = await rigWith({ breakerFailureThreshold: 2 });
+    fake.inject('eu-west-1', faults.validation(), { times: 3 });
+    for (let index = 0; index < 3; index++) {
+      expect((await converse(target)).status).toBe(400);
+    }
+    const health = await send(target.server.url, 'GET', '/health');
+    expect(health.json.circuits[0]).toEqual({ region: 'eu-west-1', state: 'closed', consecutiveFailures: 0 });
+    expectServed(await converse(target), 'eu-west-1', 1);
+  });
+
   test('the overall deadline bounds the request even when every region hangs', async () => {
     const target = await rigWith({ deadlineMs: 900, attemptTimeoutMs: 400 });
     fake.inject('*', faults.hang());
@@ -212,6 +233,28 @@ describe('converse failover', () => {
     expect(JSON.parse(chunks.join('')).attempts).toEqual([{ region: 'eu-west-1', error: 'DeadlineExceeded' }]);
     // Counted from the handler's own start it would have waited the full attempt timeout (3.5 s).
     expect(Date.now() - started).toBeLessThan(2_500);
+  });
+
+  test.each([
+    ['in the future (clock skew)', 60_000],
+    ['implausibly long ago (longer than any cold start: a clock problem)', -60_000],
+  ])('a receipt time %s is ignored: the request gets its whole deadline', async (_case, offsetMs) => {
+    const target = await rigWith({ deadlineMs: 4_000, attemptTimeoutMs: 300 });
+    fake.inject('eu-west-1', faults.hang());
+    const event = restProxyEvent('POST', '/converse', converseBody());
+    const received = { ...event, requestContext: { ...event.requestContext, requestTimeEpoch: Date.now() + offsetMs } };
+    const chunks: string[] = [];
+    const sink: ResponseSink = {
+      start: () => undefined,
+      write: async (chunk) => {
+        chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      },
+      end: () => Promise.resolve(),
+    };
+    await handleRequest(requestFromApiGatewayEvent(received), sink, target.server.runtime);
+    // The hung primary times out after its 300 ms attempt; the deadline leaves room for the next region.
+    expect(fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1']);
+    expect(JSON.parse(chunks.join('')).output.message.content[0].text).toBe('hello from eu-central-1');
   });
 });
 

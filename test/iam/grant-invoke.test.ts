@@ -1,7 +1,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CrossRegionInferenceProfile, ResidencyConstraint } from '../../lib';
+import { CrossRegionInferenceProfile, InferenceProfileCatalog, ResidencyConstraint } from '../../lib';
 import { nagFindings } from '../support/nag';
 
 function roleIn(region?: string): { stack: Stack; role: iam.Role } {
@@ -70,6 +70,48 @@ describe('grantInvoke on a geographic profile', () => {
     const conditions = statements.filter(s => s.Condition).map(s => JSON.stringify(s.Condition));
     expect(conditions.some(c => c.includes('bedrock:eu-west-1:111111111111:inference-profile'))).toBe(true);
     expect(conditions.some(c => c.includes('bedrock:eu-central-1:111111111111:inference-profile'))).toBe(true);
+  });
+
+  test.each([
+    [['ap-northeast-1', 'ap-east-2']],
+    [['ap-east-2', 'ap-northeast-1']],
+  ])('each fallback source region grants exactly its own destinations (sources %j)', (sourceRegions) => {
+    // apac Claude Sonnet 4 routes differently by source: ap-east-2 reaches ap-east-2 and ap-southeast-3,
+    // ap-northeast-1 reaches neither.
+    const apacProfileId = 'apac.anthropic.claude-sonnet-4-20250514-v1:0';
+    const modelId = 'anthropic.claude-sonnet-4-20250514-v1:0';
+    const catalog = InferenceProfileCatalog.bundled();
+    const { stack, role } = roleIn('ap-northeast-1');
+    CrossRegionInferenceProfile.fromId(apacProfileId).grantInvoke(role, { sourceRegions });
+    const statements = statementsOf(stack);
+
+    const modelRegionsFrom = (source: string): string[] => {
+      const sourceProfileArn = partitionArn(`:bedrock:${source}:111111111111:inference-profile/${apacProfileId}`);
+      const conditioned = statements.filter(s =>
+        JSON.stringify(s.Condition?.StringEquals?.['bedrock:InferenceProfileArn']) === JSON.stringify(sourceProfileArn));
+      expect(conditioned).toHaveLength(1);
+      const resources: any[] = [conditioned[0].Resource].flat();
+      return resources.map(resource => {
+        const rest = resource['Fn::Join'][1][2] as string;
+        const prefix = ':bedrock:';
+        const suffix = `::foundation-model/${modelId}`;
+        expect(rest.startsWith(prefix) && rest.endsWith(suffix)).toBe(true);
+        return rest.slice(prefix.length, -suffix.length);
+      }).sort();
+    };
+
+    for (const source of sourceRegions) {
+      const fromCatalog = catalog.destinationsOf(apacProfileId, source)!;
+      expect(fromCatalog).toContain(source);
+      expect(modelRegionsFrom(source)).toEqual([...fromCatalog].sort());
+    }
+
+    // The routes really differ, so a grant that reused one source's destinations for the other would show.
+    expect(modelRegionsFrom('ap-east-2')).toEqual(expect.arrayContaining(['ap-east-2', 'ap-southeast-3']));
+    expect(modelRegionsFrom('ap-northeast-1')).not.toContain('ap-east-2');
+    expect(modelRegionsFrom('ap-northeast-1')).not.toContain('ap-southeast-3');
+    expect(modelRegionsFrom('ap-northeast-1')).toHaveLength(8);
+    expect(modelRegionsFrom('ap-east-2')).toHaveLength(10);
   });
 
   test('matches the snapshot', () => {

@@ -163,12 +163,30 @@ describe('update-profiles against a fake Bedrock control plane', () => {
     expect(entry(readCatalog(file), NEW_PROFILE)?.destinations).toEqual({ 'us-east-2': ['us-east-1', 'us-east-2'] });
   });
 
-  test('bounds GetInferenceProfile concurrency at 4 (and does run calls in parallel)', async () => {
-    await run('--region', 'us-east-2', '--region', 'us-west-2', '--region', 'ap-south-1', '--out', path.join(dir, 'c.json'));
-    expect(fake.maxConcurrentGets).toBeLessThanOrEqual(4);
-    expect(fake.maxConcurrentGets).toBeGreaterThan(1);
-    const one = await run('--region', 'us-east-2', '--concurrency', '1', '--out', path.join(dir, 'd.json'));
-    expect(one.code).toBe(0);
+  test('runs exactly 4 GetInferenceProfile calls at once by default, and exactly --concurrency N when given', async () => {
+    // A control plane of its own: more profiles than any limit tested and slow enough answers that every slot fills.
+    const ids = Array.from({ length: 8 }, (_, i) => `us.example.concurrency-probe-${i}-v1:0`);
+    const slow = await FakeBedrockControlPlane.start(
+      { 'us-east-2': { profiles: ids.map(id => ({ id, modelRegions: ['us-east-1', 'us-east-2'] })) } }, 100, 100);
+    const sharedEndpoint = process.env.AWS_ENDPOINT_URL_BEDROCK;
+    process.env.AWS_ENDPOINT_URL_BEDROCK = slow.endpoint;
+    try {
+      const observed = async (...flags: string[]): Promise<number> => {
+        slow.calls.length = 0;
+        slow.maxConcurrentGets = 0;
+        const r = await run('--region', 'us-east-2', ...flags, '--out', path.join(dir, `c${flags.join('')}.json`));
+        expect(r.code).toBe(0);
+        expect(slow.calls.filter(c => c.operation === 'GetInferenceProfile').map(c => c.profileId).sort()).toEqual([...ids].sort());
+        return slow.maxConcurrentGets;
+      };
+      expect(await observed()).toBe(4);
+      expect(await observed('--concurrency', '1')).toBe(1);
+      expect(await observed('--concurrency', '6')).toBe(6);
+    } finally {
+      process.env.AWS_ENDPOINT_URL_BEDROCK = sharedEndpoint;
+      await slow.close();
+    }
+    expect(fake.calls).toHaveLength(0);
   });
 
   test('destinations come from each source region\'s model ARNs; global is ["*"]; unknown prefixes are skipped', async () => {

@@ -27,6 +27,32 @@ function deploy(props: Partial<CrossRegionInferenceApiProps> & { endpoints?: Inf
   return { app, api };
 }
 
+/** The stack's one dashboard body as JSON: Fn::Join resolved, other tokens rendered as `<Ref>`, `<Fn::GetAtt>`, .... */
+function dashboardBodyOf(stack: Stack): any {
+  const dashboards = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+  expect(dashboards).toHaveLength(1);
+  const body = dashboards[0].Properties.DashboardBody;
+  const text = typeof body === 'string'
+    ? body
+    : (body['Fn::Join'][1] as any[]).map(part => typeof part === 'string' ? part : `<${Object.keys(part)[0]}>`).join('');
+  return JSON.parse(text);
+}
+
+/** Every plain metric line (not math expressions) of the dashboard's metric widgets, with its effective region. */
+function renderedInvokerMetrics(stack: Stack): Array<{ metricName: string; dimensions: Record<string, string>; region: string }> {
+  return dashboardBodyOf(stack).widgets.filter((w: any) => w.type === 'metric').flatMap((w: any) => (w.properties.metrics as any[])
+    .map(line => ({ line, options: typeof line[line.length - 1] === 'object' ? line[line.length - 1] : {} }))
+    .filter(({ options }) => !options.expression)
+    .map(({ line, options }) => {
+      const [, metricName, ...rest] = line.filter((x: unknown) => typeof x === 'string');
+      const dimensions: Record<string, string> = {};
+      for (let i = 0; i + 1 < rest.length; i += 2) {
+        dimensions[rest[i]] = rest[i + 1];
+      }
+      return { metricName, dimensions, region: options.region ?? w.properties.region };
+    }));
+}
+
 const records = (stack: Stack) => Object.values<any>(Template.fromStack(stack).findResources('AWS::Route53::RecordSet')).map(r => r.Properties);
 
 describe('active–passive', () => {
@@ -288,6 +314,20 @@ describe('operations', () => {
       expect(body).toContain(region);
     }
     expect(body).toContain('Bedrock-chat');
+
+    // Every invoker is charted: for each (region, service) pair a RequestsServed line read from the region the
+    // invoker publishes in, with its service and Region dimensions, and one for each region it may call, in order.
+    // The invokers of an endpoint share one service name; the region of the line tells them apart.
+    const served = renderedInvokerMetrics(api.routingStack).filter(m => m.metricName === 'RequestsServed');
+    for (const region of api.regions) {
+      const invoker = api.invoker('chat', region);
+      expect(invoker.serviceName).toBe('Bedrock-chat');
+      expect(invoker.regionPlan[0]).toBe(region);
+      for (const called of invoker.regionPlan) {
+        expect(served).toContainEqual({ metricName: 'RequestsServed', region, dimensions: { service: invoker.serviceName, Region: called } });
+      }
+    }
+    expect([...new Set(served.map(m => m.region))].sort()).toEqual([...api.regions].sort());
     routing.hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: true, EnableLogFileValidation: true });
     expect(api.auditTrail?.sourceRegions).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
   });

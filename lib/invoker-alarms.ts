@@ -87,6 +87,35 @@ export interface InvokerAlarmsProps {
   readonly throttleRateThreshold?: number;
 
   /**
+   * Percent of this region's Bedrock attempts that Bedrock rejected as client errors
+   * (`AccessDeniedException`, `ResourceNotFoundException`, `ValidationException`, ...) above which,
+   * for two consecutive 5-minute periods, the rejection-rate alarm fires. A high share is a
+   * configuration problem (model access, an SCP denying a destination region), not bad luck, and
+   * failover cannot help: every region answers the same.
+   *
+   * @default 50
+   */
+  readonly rejectionRateThreshold?: number;
+
+  /**
+   * Failed or throttled invocations of the handler function (Lambda `Errors` + `Throttles`) within 5
+   * minutes at or above which the function-failure alarm fires. The handler answers every request
+   * itself, so any is a crash, a timeout or exhausted concurrency.
+   *
+   * @default 5
+   */
+  readonly functionFailureThreshold?: number;
+
+  /**
+   * Percent of the API's requests answered with a 5xx (API Gateway `5XXError`: the handler's 503s when
+   * no region could serve, integration failures) above which, for two consecutive 5-minute periods,
+   * the API-error alarm fires.
+   *
+   * @default 5
+   */
+  readonly apiServerErrorRateThreshold?: number;
+
+  /**
    * Rates and shares are only computed for 5-minute periods with at least this many attempts (or
    * requests served); quieter periods count as 0 % (not breaching), so two failures out of three calls
    * at night do not page anyone.
@@ -110,7 +139,8 @@ export interface InvokerAlarmGuide {
  *
  * @internal
  */
-export const INVOKER_ALARM_GUIDE: Record<'failoverFrequency' | 'secondaryMajority' | 'latency' | 'errorRate' | 'throttleRate', InvokerAlarmGuide> = {
+export const INVOKER_ALARM_GUIDE: Record<'failoverFrequency' | 'secondaryMajority' | 'latency' | 'errorRate' | 'throttleRate'
+| 'rejectionRate' | 'functionFailures' | 'apiServerErrors', InvokerAlarmGuide> = {
   failoverFrequency: {
     title: 'Failover frequency',
     meaning: 'The invoker abandoned a region (throttle, 5xx, timeout) more often than expected.',
@@ -141,12 +171,31 @@ export const INVOKER_ALARM_GUIDE: Record<'failoverFrequency' | 'secondaryMajorit
     firstCheck: 'Compare the tokens-per-minute and requests-per-minute of the profile with the "Cross-region model inference tokens/requests per minute" quotas of this source region in Service Quotas.',
     action: 'Request a quota increase in this source region, spread traffic to other source regions (weights or fallback regions), or reduce max output tokens; throttles are not errors of the service.',
   },
+  rejectionRate: {
+    title: 'Bedrock rejects most requests in this region',
+    meaning: 'More than the threshold share of Bedrock attempts in this source region were rejected as client errors (access denied, resource not found, validation) for 10 minutes. Failover cannot help: every region answers the same.',
+    firstCheck: 'Search the handler logs for "Bedrock rejected the request" and read the error names. AccessDeniedException: model access is not enabled in a source or destination region, or an SCP or permission boundary denies one of the profile\'s destination regions (run check-scp). ResourceNotFoundException: the profile is not offered in this region. ValidationException: the callers send requests the model refuses.',
+    action: 'Enable model access or fix the SCP so every destination region of the profile is allowed (generate-scp prints the statements); for validation errors, fix the callers. No DNS change helps.',
+  },
+  functionFailures: {
+    title: 'Handler function failing or throttled',
+    meaning: 'The invoker function crashed, timed out or was throttled (Lambda Errors + Throttles). The handler answers every request itself, so none of these are expected.',
+    firstCheck: 'Open the function\'s metrics: Throttles point at exhausted concurrency (reserved concurrency, the account\'s regional limit during a failover surge); Errors at crashes or timeouts in the function logs.',
+    action: 'For throttles, raise the reserved or account concurrency (Service Quotas) or the API stage throttling in front of it; for errors, roll back the last change and read the logs.',
+  },
+  apiServerErrors: {
+    title: 'API answers with 5xx',
+    meaning: 'More than the threshold share of the API\'s requests were answered with a 5xx for 10 minutes: no region could serve (503 AllRegionsFailed), the configuration is invalid (500), or the integration failed.',
+    firstCheck: 'Read the error codes in the access logs and the handler logs: AllRegionsFailed means every planned region failed (see the error-rate alarms of each region), InvalidConfiguration or GeographyViolation a deployment problem, 502/504 without a handler log line an integration problem.',
+    action: 'If every region fails, check the Bedrock service health of the geography and the quotas; if the configuration is invalid, redeploy the last good version.',
+  },
 };
 
 /**
  * Alarms for one {@link RegionalInvoker}, in its regional stack: failover frequency, a fallback
- * region serving the majority, latency regression, and the error and throttle rates of the region,
- * all notifying one encrypted SNS topic.
+ * region serving the majority, latency regression, the error, throttle and rejection rates of the
+ * region, failed or throttled handler invocations, and the API's 5xx share, all notifying one
+ * encrypted SNS topic.
  *
  * Every alarm treats missing data as not breaching: the invoker publishes nothing while it has no
  * traffic, and silence is not an incident (the Route 53 health checks watch reachability).
@@ -166,6 +215,12 @@ export class InvokerAlarms extends Construct {
   public readonly errorRate: cloudwatch.Alarm;
   /** Throttle rate of this region's attempts above `throttleRateThreshold` percent. */
   public readonly throttleRate: cloudwatch.Alarm;
+  /** Share of this region's attempts Bedrock rejected as client errors above `rejectionRateThreshold` percent. */
+  public readonly rejectionRate: cloudwatch.Alarm;
+  /** Lambda Errors + Throttles of the handler at or above `functionFailureThreshold` in 5 minutes. */
+  public readonly functionFailures: cloudwatch.Alarm;
+  /** Share of API requests answered with a 5xx above `apiServerErrorRateThreshold` percent. */
+  public readonly apiServerErrors: cloudwatch.Alarm;
   /** Every alarm this construct created. */
   public readonly alarms: cloudwatch.Alarm[];
   /** The region the alarms live in (the invoker's). */
@@ -195,6 +250,9 @@ export class InvokerAlarms extends Construct {
     const secondaryShare = percent('secondaryShareThreshold', props.secondaryShareThreshold ?? 50);
     const errorRate = percent('errorRateThreshold', props.errorRateThreshold ?? 5);
     const throttleRate = percent('throttleRateThreshold', props.throttleRateThreshold ?? 10);
+    const rejectionRate = percent('rejectionRateThreshold', props.rejectionRateThreshold ?? 50);
+    const functionFailureThreshold = positive('functionFailureThreshold', props.functionFailureThreshold ?? 5);
+    const apiServerErrorRate = percent('apiServerErrorRateThreshold', props.apiServerErrorRateThreshold ?? 5);
     const minimum = positive('minimumSampleSize', props.minimumSampleSize ?? 20);
     const bandWidth = positive('latencyBandWidth', props.latencyBandWidth ?? 3);
     if (props.alarmEmail !== undefined && !Token.isUnresolved(props.alarmEmail) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.alarmEmail)) {
@@ -297,9 +355,43 @@ export class InvokerAlarms extends Construct {
     }, `${what} above ${threshold}% of attempts for 10 minutes`);
     this.errorRate = rate('ErrorRate', INVOKER_ALARM_GUIDE.errorRate, INVOKER_METRIC_NAMES.errors, errorRate, 'Error rate');
     this.throttleRate = rate('ThrottleRate', INVOKER_ALARM_GUIDE.throttleRate, INVOKER_METRIC_NAMES.throttles, throttleRate, 'Throttle rate');
+    this.rejectionRate = rate('RejectionRate', INVOKER_ALARM_GUIDE.rejectionRate, INVOKER_METRIC_NAMES.clientErrors, rejectionRate, 'Bedrock rejections');
+
+    // The handler function itself: it answers every request, so any failed or throttled invocation counts.
+    this.functionFailures = this.alarm('FunctionFailures', INVOKER_ALARM_GUIDE.functionFailures, {
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(errors, 0) + FILL(throttles, 0)',
+        usingMetrics: {
+          errors: invoker.function.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+          throttles: invoker.function.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        },
+        period: fiveMinutes,
+        label: `Failed or throttled invocations of ${service}'s handler`,
+      }),
+      threshold: functionFailureThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    }, `${functionFailureThreshold} or more failed or throttled invocations in 5 minutes`);
+
+    // What clients see: the API's 5xx share (5XXError is 0 or 1 per request; Count counts requests).
+    this.apiServerErrors = this.alarm('ApiServerErrors', INVOKER_ALARM_GUIDE.apiServerErrors, {
+      metric: new cloudwatch.MathExpression({
+        expression: `IF(FILL(requests, 0) >= ${minimum}, 100 * FILL(errors, 0) / requests, 0)`,
+        usingMetrics: {
+          requests: invoker.api.metricCount({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+          errors: invoker.api.metricServerError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        },
+        period: fiveMinutes,
+        label: `5xx answers of ${service}'s API (% of requests)`,
+      }),
+      threshold: apiServerErrorRate,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+    }, `5xx answers above ${apiServerErrorRate}% of requests for 10 minutes`);
 
     this.alarms = [this.failoverFrequency, ...(this.secondaryMajority ? [this.secondaryMajority] : []),
-      this.latency, this.errorRate, this.throttleRate];
+      this.latency, this.errorRate, this.throttleRate, this.rejectionRate, this.functionFailures, this.apiServerErrors];
   }
 
   private alarm(id: string, guide: InvokerAlarmGuide, props: Omit<cloudwatch.AlarmProps, 'alarmDescription' | 'treatMissingData'>,

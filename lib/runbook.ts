@@ -86,6 +86,9 @@ export function invokerAlarmsRunbookEntries(alarms: InvokerAlarms): RunbookAlarm
     [alarms.latency, INVOKER_ALARM_GUIDE.latency],
     [alarms.errorRate, INVOKER_ALARM_GUIDE.errorRate],
     [alarms.throttleRate, INVOKER_ALARM_GUIDE.throttleRate],
+    [alarms.rejectionRate, INVOKER_ALARM_GUIDE.rejectionRate],
+    [alarms.functionFailures, INVOKER_ALARM_GUIDE.functionFailures],
+    [alarms.apiServerErrors, INVOKER_ALARM_GUIDE.apiServerErrors],
   ];
   return entries.filter(([alarm]) => alarm !== undefined).map(([alarm, guide]) => ({
     ...guide,

@@ -73,8 +73,8 @@ describe('InvokerAlarms', () => {
   test('no secondary-majority alarm for an invoker without fallback regions', () => {
     const { alarms, template } = build({}, []);
     expect(alarms.secondaryMajority).toBeUndefined();
-    expect(alarms.alarms).toHaveLength(4);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    expect(alarms.alarms).toHaveLength(7);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 
   test('latency: by default an anomaly band on p90 (upper edge only), else a fixed threshold', () => {
@@ -112,6 +112,43 @@ describe('InvokerAlarms', () => {
     }
   });
 
+  test('Bedrock rejections: ClientErrors as a share of this region\'s attempts above 50 % for 10 minutes (a configuration problem failover cannot fix)', () => {
+    const { stack, alarms } = build();
+    const props = alarmProps(stack, alarms.rejectionRate);
+    expect(props).toMatchObject({ Threshold: 50, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' });
+    const metrics = metricsById(props);
+    expect(Object.values(metrics).find((m: any) => m.Expression).Expression).toBe('IF(FILL(attempts, 0) >= 20, 100 * FILL(failures, 0) / attempts, 0)');
+    expect(metrics.failures.MetricStat.Metric).toMatchObject({ Namespace: 'CdkBedrockCrossRegion/Invoker', MetricName: 'ClientErrors' });
+    expect(metrics.failures.MetricStat.Metric.Dimensions).toContainEqual({ Name: 'Region', Value: 'eu-west-1' });
+    expect(props.AlarmDescription).toMatch(/AccessDeniedException.*check-scp/);
+  });
+
+  test('the handler function: Lambda Errors + Throttles of this very function, 5 or more in 5 minutes', () => {
+    const { stack, alarms, invoker } = build();
+    const props = alarmProps(stack, alarms.functionFailures);
+    expect(props).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    const metrics = metricsById(props);
+    expect(Object.values(metrics).find((m: any) => m.Expression).Expression).toBe('FILL(errors, 0) + FILL(throttles, 0)');
+    const functionName = stack.resolve(invoker.function.functionName);
+    for (const [id, name] of [['errors', 'Errors'], ['throttles', 'Throttles']]) {
+      const { Metric: metric, Stat: stat, Period: period } = metrics[id].MetricStat;
+      expect([metric.Namespace, metric.MetricName, stat, period]).toEqual(['AWS/Lambda', name, 'Sum', 300]);
+      expect(metric.Dimensions).toEqual([{ Name: 'FunctionName', Value: functionName }]);
+    }
+  });
+
+  test('what clients see: the API\'s 5xx share of requests above 5 % for 10 minutes, only over busy periods', () => {
+    const { stack, alarms, invoker } = build({ apiServerErrorRateThreshold: 2 });
+    const props = alarmProps(stack, alarms.apiServerErrors);
+    expect(props).toMatchObject({ Threshold: 2, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+    const metrics = metricsById(props);
+    expect(Object.values(metrics).find((m: any) => m.Expression).Expression).toBe('IF(FILL(requests, 0) >= 20, 100 * FILL(errors, 0) / requests, 0)');
+    const apiName = stack.resolve(invoker.api.restApiName);
+    expect(metrics.requests.MetricStat.Metric).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: 'Count', Dimensions: [{ Name: 'ApiName', Value: apiName }] });
+    expect(metrics.errors.MetricStat.Metric).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5XXError', Dimensions: [{ Name: 'ApiName', Value: apiName }] });
+    expect(build().alarms.alarms).toHaveLength(8);
+  });
+
   test('thresholds and the minimum sample size are props', () => {
     const { stack, alarms } = build({ errorRateThreshold: 2, throttleRateThreshold: 25, secondaryShareThreshold: 30, minimumSampleSize: 100 });
     expect(alarmProps(stack, alarms.errorRate).Threshold).toBe(2);
@@ -125,7 +162,7 @@ describe('InvokerAlarms', () => {
     const topicRef = stack.resolve((alarms.topic as sns.Topic).topicArn);
     for (const alarm of alarms.alarms) {
       const props = alarmProps(stack, alarm);
-      expect(props.AlarmDescription).toMatch(/First check: .*(widget|Service Quotas|Errors and throttles)/);
+      expect(props.AlarmDescription).toMatch(/First check: .*(widget|Service Quotas|Errors and throttles|logs|metrics)/);
       expect(props.AlarmDescription).toContain('chat, eu-west-1');
       expect(props.AlarmDescription.length).toBeLessThanOrEqual(1024);
       expect(props.AlarmActions).toEqual([topicRef]);

@@ -12,6 +12,7 @@ import { createAlarmTopic, subscribeAlarmEmail } from './alarm-topic';
 import { BedrockModelIdDimension, CrossRegionDashboard, DashboardHealthCheck, TokenPrice } from './cross-region-dashboard';
 import { CrossRegionInferenceProfile } from './cross-region-inference-profile';
 import { FailoverTimeBreakdown, worstCaseFailoverTime } from './failover-time';
+import { Geography } from './geography';
 import { InferenceAuditTrail } from './inference-audit-trail';
 import { InvokerAlarms } from './invoker-alarms';
 import { InvokerAuthorization, InvokerAuthorizationKind } from './invoker-authorization';
@@ -302,7 +303,7 @@ export class CrossRegionInferenceApi extends Construct {
         + 'to route with Route 53.');
     }
 
-    this.auditTrail = (operations.auditTrail ?? true) ? this.createAuditTrail(operations) : undefined;
+    this.auditTrail = (operations.auditTrail ?? true) ? this.createAuditTrail(props.endpoints, operations) : undefined;
     this.dashboard = this.createDashboard(routed, operations);
     this.alarmOnHealthChecks(routed, operations);
     for (const endpoint of routed) {
@@ -333,9 +334,15 @@ export class CrossRegionInferenceApi extends Construct {
     return stack;
   }
 
-  private createAuditTrail(operations: OperationsOptions): InferenceAuditTrail {
+  private createAuditTrail(endpoints: InferenceEndpointOptions[], operations: OperationsOptions): InferenceAuditTrail {
+    // Where inference may run: every destination of every profile from every planned source region
+    // (each already checked against the endpoint's residency rule). Global profiles can run anywhere.
+    const global = endpoints.some(e => e.profiles.some(p => p.geography === Geography.GLOBAL));
+    const destinations = endpoints.flatMap(e => e.profiles.flatMap(p => e.routing.regions.flatMap(r => p.destinationsFrom(r))));
+    const allowed = global ? undefined : [...new Set(destinations)].sort();
     return new InferenceAuditTrail(this.routingStack, 'AuditTrail', {
       sourceRegions: this.regions,
+      allowedInferenceRegions: allowed,
       existingLogGroup: operations.existingTrailLogGroupName
         ? logs.LogGroup.fromLogGroupName(this.routingStack, 'OrganizationTrailLogs', operations.existingTrailLogGroupName)
         : undefined,

@@ -38,6 +38,30 @@ export function crossRegionInferencePattern(sourceRegion: string): logs.JsonPatt
   );
 }
 
+/** CloudWatch Logs' longest metric filter pattern. */
+const MAX_FILTER_PATTERN_LENGTH = 1024;
+
+/**
+ * The metric filter pattern that matches a Bedrock inference call made in one of `sourceRegions` that
+ * ran in none of `allowedRegions`: a breach of the deployment's geography or residency rule.
+ */
+export function inferenceOutsideAllowedRegionsPattern(sourceRegions: readonly string[], allowedRegions: readonly string[]): logs.JsonPattern {
+  [...sourceRegions, ...allowedRegions].forEach(crossRegionInferencePattern); // validates the names
+  const pattern = logs.FilterPattern.all(
+    logs.FilterPattern.stringValue('$.eventSource', '=', 'bedrock.amazonaws.com'),
+    logs.FilterPattern.any(...BEDROCK_INFERENCE_EVENT_NAMES.map(name => logs.FilterPattern.stringValue('$.eventName', '=', name))),
+    logs.FilterPattern.any(...sourceRegions.map(region => logs.FilterPattern.stringValue('$.awsRegion', '=', region))),
+    logs.FilterPattern.exists('$.additionalEventData.inferenceRegion'),
+    ...allowedRegions.map(region => logs.FilterPattern.stringValue('$.additionalEventData.inferenceRegion', '!=', region)),
+  );
+  if (pattern.logPatternString.length > MAX_FILTER_PATTERN_LENGTH) {
+    throw new Error(`The residency filter for ${sourceRegions.length} source and ${allowedRegions.length} allowed regions is `
+      + `${pattern.logPatternString.length} characters; CloudWatch Logs accepts ${MAX_FILTER_PATTERN_LENGTH}. List fewer allowedInferenceRegions `
+      + '(a global profile can run anywhere: leave the check off for it).');
+  }
+  return pattern;
+}
+
 /** Properties of an {@link InferenceAuditTrail}. */
 export interface InferenceAuditTrailProps {
   /**
@@ -54,6 +78,16 @@ export interface InferenceAuditTrailProps {
    * @default - a new multi-region trail delivering to a new log group
    */
   readonly existingLogGroup?: logs.ILogGroup;
+
+  /**
+   * The regions inference may run in: the destinations the profiles may route to, within your
+   * geography or residency rule. A Bedrock call from one of `sourceRegions` that ran anywhere else
+   * (`additionalEventData.inferenceRegion` not listed) is counted by the `InferencesOutsideAllowedRegions`
+   * metric, and the residency alarm fires at the first one.
+   *
+   * @default - no residency check
+   */
+  readonly allowedInferenceRegions?: string[];
 
   /**
    * Cross-region invocations (all source regions together) within `alarmWindow` above which the
@@ -128,8 +162,9 @@ export interface InferenceAuditTrailProps {
  * Proof of where inference ran: CloudTrail logs every Bedrock call in its source region with
  * `additionalEventData.inferenceRegion`, the region that ran it. This construct delivers those events
  * to CloudWatch Logs (a new multi-region trail, or an organisation trail's log group), counts the calls
- * that ran outside their source region per source region, alarms on unusual volume, and saves a Logs
- * Insights query that lists where inference ran by profile and caller.
+ * that ran outside their source region per source region, alarms on unusual volume and, given the
+ * allowed inference regions, at the first call that ran anywhere else; and saves a Logs Insights query
+ * that lists where inference ran by profile and caller.
  *
  * A multi-region trail delivers every region's events to the log group in this stack's region, so
  * one instance covers all source regions. Note that a second trail's copy of management events is
@@ -142,6 +177,8 @@ export class InferenceAuditTrail extends Construct {
   public static readonly METRIC_NAME = 'CrossRegionInferences';
   /** Dimension of the audit metric: the source region of the call (from `$.awsRegion`). */
   public static readonly SOURCE_REGION_DIMENSION = 'SourceRegion';
+  /** Name of the residency metric: Bedrock calls that ran outside `allowedInferenceRegions`. */
+  public static readonly OUTSIDE_ALLOWED_REGIONS_METRIC_NAME = 'InferencesOutsideAllowedRegions';
 
   /** The log group holding the CloudTrail events (created or given). */
   public readonly logGroup: logs.ILogGroup;
@@ -155,6 +192,10 @@ export class InferenceAuditTrail extends Construct {
   public readonly metricFilters: logs.MetricFilter[];
   /** The unusual-cross-region-activity alarm. */
   public readonly alarm: cloudwatch.Alarm;
+  /** Fires at the first call that ran outside `allowedInferenceRegions` (only when they are given). */
+  public readonly residencyAlarm?: cloudwatch.Alarm;
+  /** The regions inference may run in, when a residency check was asked for. */
+  public readonly allowedInferenceRegions?: string[];
   /** The topic the alarm notifies. */
   public readonly topic: sns.ITopic;
   /** The saved Logs Insights query. */
@@ -178,6 +219,12 @@ export class InferenceAuditTrail extends Construct {
     }
     this.sourceRegions = [...props.sourceRegions];
     this.sourceRegions.forEach(crossRegionInferencePattern); // validates the names before anything is created
+    if (props.allowedInferenceRegions !== undefined && props.allowedInferenceRegions.length === 0) {
+      throw new Error('allowedInferenceRegions is empty: list the regions inference may run in, or leave it out for no residency check.');
+    }
+    const residencyPattern = props.allowedInferenceRegions === undefined
+      ? undefined
+      : inferenceOutsideAllowedRegionsPattern(this.sourceRegions, [...new Set(props.allowedInferenceRegions)]);
     const threshold = props.alarmThreshold ?? 100;
     if (!Token.isUnresolved(threshold) && !(threshold >= 0)) {
       throw new Error(`alarmThreshold must be zero or more; got ${threshold}.`);
@@ -254,6 +301,32 @@ export class InferenceAuditTrail extends Construct {
     this.alarm.addAlarmAction(action);
     this.alarm.addOkAction(action);
 
+    if (residencyPattern !== undefined) {
+      this.allowedInferenceRegions = [...new Set(props.allowedInferenceRegions!)];
+      new logs.MetricFilter(this, 'OutsideAllowedRegions', {
+        logGroup: this.logGroup,
+        filterPattern: residencyPattern,
+        metricNamespace: InferenceAuditTrail.METRIC_NAMESPACE,
+        metricName: InferenceAuditTrail.OUTSIDE_ALLOWED_REGIONS_METRIC_NAME,
+        metricValue: '1',
+        unit: cloudwatch.Unit.COUNT,
+      });
+      this.residencyAlarm = new cloudwatch.Alarm(this, 'InferenceOutsideAllowedRegions', {
+        metric: this.metricInferencesOutsideAllowedRegions({ period: window }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        // No matching CloudTrail event publishes nothing: no data is no breach.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `Inference outside the allowed regions: a Bedrock call from ${this.sourceRegions.join(', ')} ran outside `
+          + `${this.allowedInferenceRegions.join(', ')}. First check: run the saved Logs Insights query "${props.queryName ?? 'Bedrock/Where inference ran'}" `
+          + `in ${this.region} for the profile, caller and inference region; a caller using another (for example global) profile, or a `
+          + 'profile whose destinations changed, are the usual causes. Then deny the region with an SCP (generate-scp).',
+      });
+      this.residencyAlarm.addAlarmAction(action);
+      this.residencyAlarm.addOkAction(action);
+    }
+
     this.queryName = props.queryName ?? 'Bedrock/Where inference ran';
     this.query = new logs.QueryDefinition(this, 'WhereInferenceRan', {
       queryDefinitionName: this.queryName,
@@ -272,6 +345,18 @@ export class InferenceAuditTrail extends Construct {
         statsStatements: ['count(*) as invocations, latest(@timestamp) as lastSeen by sourceRegion, inferenceRegion, profile, caller'],
         sort: 'invocations desc',
       }),
+    });
+  }
+
+  /** Bedrock calls that ran outside `allowedInferenceRegions`, all source regions together (sum per 5 minutes by default). */
+  public metricInferencesOutsideAllowedRegions(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: InferenceAuditTrail.METRIC_NAMESPACE,
+      metricName: InferenceAuditTrail.OUTSIDE_ALLOWED_REGIONS_METRIC_NAME,
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      region: this.region,
+      ...props,
     });
   }
 

@@ -107,7 +107,16 @@ export function auditTrailRunbookEntries(audit: InferenceAuditTrail): RunbookAla
     firstCheck: `Run the saved Logs Insights query "${audit.queryName}" in ${audit.region} over the alarm window: which profiles, callers and inference regions?`,
     action: 'Cross-region profiles route away from a busy source region by design: if the source region throttles, raise its quota. '
       + 'If an unexpected caller or a global profile appears, check it against your data-residency rules and the organisation SCPs.',
-  }];
+  }, ...(audit.residencyAlarm === undefined ? [] : [{
+    title: 'Inference outside the allowed regions',
+    region: audit.region,
+    location: locate(audit.residencyAlarm),
+    meaning: `A Bedrock call from ${audit.sourceRegions.join(', ')} ran outside ${audit.allowedInferenceRegions!.join(', ')}: `
+      + 'a breach of the deployment\'s geography or residency rule.',
+    firstCheck: `Run the saved Logs Insights query "${audit.queryName}" in ${audit.region}: which profile and caller, and which inference region?`,
+    action: 'A caller using another (for example global) profile, or a profile whose destinations changed (refresh the catalog with '
+      + 'npx projen update-profiles), are the usual causes. Stop the caller, and deny the region organisation-wide with an SCP (npx generate-scp).',
+  }])];
 }
 
 function locate(alarm: cloudwatch.Alarm): string {

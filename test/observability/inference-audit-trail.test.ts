@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { InferenceAuditTrail, InferenceAuditTrailProps } from '../../lib';
-import { crossRegionInferencePattern } from '../../lib/inference-audit-trail';
+import { crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern } from '../../lib/inference-audit-trail';
 import { matchesFilterPattern } from '../support/filter-pattern';
 import { nagFindings } from '../support/nag';
 
@@ -28,6 +28,30 @@ function bedrockEvent(overrides: Record<string, unknown> = {}): any {
     ...overrides,
   };
 }
+
+describe('inferenceOutsideAllowedRegionsPattern', () => {
+  const pattern = inferenceOutsideAllowedRegionsPattern(['ap-southeast-2', 'ap-southeast-4'], ['ap-southeast-2', 'ap-southeast-4']).logPatternString;
+
+  test('matches a call from a source region that ran outside the allowed regions', () => {
+    expect(matchesFilterPattern(pattern, bedrockEvent({ additionalEventData: { inferenceRegion: 'us-east-1' } }))).toBe(true);
+    expect(matchesFilterPattern(pattern, bedrockEvent({ awsRegion: 'ap-southeast-4', additionalEventData: { inferenceRegion: 'ap-northeast-1' } }))).toBe(true);
+  });
+
+  test('ignores calls that stayed inside, calls from other source regions, and events without an inference region', () => {
+    expect(matchesFilterPattern(pattern, bedrockEvent({ additionalEventData: { inferenceRegion: 'ap-southeast-4' } }))).toBe(false);
+    expect(matchesFilterPattern(pattern, bedrockEvent({ additionalEventData: { inferenceRegion: 'ap-southeast-2' } }))).toBe(false);
+    expect(matchesFilterPattern(pattern, bedrockEvent({ awsRegion: 'eu-west-1', additionalEventData: { inferenceRegion: 'us-east-1' } }))).toBe(false);
+    expect(matchesFilterPattern(pattern, bedrockEvent({ additionalEventData: undefined }))).toBe(false);
+    expect(matchesFilterPattern(pattern, bedrockEvent({ eventName: 'ListFoundationModels', additionalEventData: { inferenceRegion: 'us-east-1' } }))).toBe(false);
+  });
+
+  test('refuses a pattern CloudWatch Logs would reject, and bad region names', () => {
+    const many = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
+      'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1'];
+    expect(() => inferenceOutsideAllowedRegionsPattern(['us-east-1'], many)).toThrow(/characters; CloudWatch Logs accepts 1024/);
+    expect(() => inferenceOutsideAllowedRegionsPattern(['us-east-1'], ['US East'])).toThrow(/must list AWS region names/);
+  });
+});
 
 describe('crossRegionInferencePattern', () => {
   const pattern = crossRegionInferencePattern('ap-southeast-2').logPatternString;
@@ -129,6 +153,30 @@ describe('InferenceAuditTrail', () => {
     expect(inputs.map((m: any) => m.MetricStat.Metric.Dimensions[0].Value)).toEqual(['eu-west-1', 'eu-central-1', 'ap-southeast-2']);
     expect(inputs[0].MetricStat).toMatchObject({ Period: 3600, Stat: 'Sum', Metric: { Namespace: 'CdkBedrockCrossRegion/Audit', MetricName: 'CrossRegionInferences' } });
     expect(alarm.AlarmDescription).toMatch(/First check: run the saved Logs Insights query/);
+  });
+
+  test('given the allowed inference regions: a residency filter and an alarm at the first call that ran anywhere else', () => {
+    const { template, audit, stack } = build({ allowedInferenceRegions: ['eu-west-1', 'eu-central-1', 'eu-west-3', 'eu-west-1'] });
+    expect(audit.allowedInferenceRegions).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
+    const filters = Object.values<any>(template.findResources('AWS::Logs::MetricFilter')).map(f => f.Properties)
+      .filter(f => f.MetricTransformations[0].MetricName === 'InferencesOutsideAllowedRegions');
+    expect(filters).toHaveLength(1);
+    const pattern = filters[0].FilterPattern;
+    expect(matchesFilterPattern(pattern, bedrockEvent({ awsRegion: 'eu-central-1', additionalEventData: { inferenceRegion: 'us-east-1' } }))).toBe(true);
+    expect(matchesFilterPattern(pattern, bedrockEvent({ awsRegion: 'eu-central-1', additionalEventData: { inferenceRegion: 'eu-west-3' } }))).toBe(false);
+    const alarm = template.toJSON().Resources[stack.getLogicalId(audit.residencyAlarm!.node.defaultChild as any)].Properties;
+    expect(alarm).toMatchObject({
+      MetricName: 'InferencesOutsideAllowedRegions',
+      Namespace: 'CdkBedrockCrossRegion/Audit',
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.AlarmDescription).toMatch(/ran outside eu-west-1, eu-central-1, eu-west-3/);
+    expect(build().audit.residencyAlarm).toBeUndefined();
+    expect(() => build({ allowedInferenceRegions: [] })).toThrow(/allowedInferenceRegions is empty/);
   });
 
   test('alarm threshold, window and topic are props', () => {

@@ -332,6 +332,15 @@ describe('operations', () => {
     expect(api.auditTrail?.sourceRegions).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
   });
 
+  test('the audit trail checks residency: inference may run only in the destinations of the endpoints\' profiles', () => {
+    const { api } = deploy();
+    const expected = [...new Set(['eu-west-1', 'eu-central-1', 'eu-west-3'].flatMap(region => EU.destinationsFrom(region)))].sort();
+    expect(api.auditTrail!.allowedInferenceRegions).toEqual(expected);
+    expect(expected).toContain('eu-north-1');
+    expect(expected.every(region => region.startsWith('eu-'))).toBe(true);
+    expect(api.auditTrail!.residencyAlarm).toBeDefined();
+  });
+
   test('an organisation trail replaces the new trail; the audit can be switched off', () => {
     const org = deploy({ operations: { existingTrailLogGroupName: 'org-trail' } }).api;
     Template.fromStack(org.routingStack).resourceCountIs('AWS::CloudTrail::Trail', 0);

@@ -29,7 +29,11 @@ export interface RequestMetrics {
   served(region: string, measurements: ServedMeasurements): void;
   /** The request was answered with a 4xx (on `region` if Bedrock returned it, else {@link NO_REGION}). */
   clientError(region: string): void;
-  /** Publishes everything recorded. Called exactly once per request. */
+  /**
+   * Publishes everything recorded since the last flush. Called at the end of the request, and by a
+   * stream once its region is chosen, so failed attempts reach CloudWatch (and the alarms behind the
+   * DNS health checks) when they happen, not when a long stream ends.
+   */
   flush(): void;
 }
 

@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import { closeClientAgent, converseBody, isolateEnvironment, parseSse, PROFILE, Rig, send, startRig, testConfig } from './invoker-harness';
 import { requestFromApiGatewayEvent } from '../../lambda/invoker/api-gateway-event';
 import { handleRequest } from '../../lambda/invoker/handle-request';
+import type { RequestMetrics } from '../../lambda/invoker/invoker-metrics';
 import type { ResponseSink } from '../../lambda/invoker/response-sink';
 import { INVOKER_HEADERS } from '../../lib/shared/invoker-config';
 import { FakeBedrock, faults, startFakeBedrock } from '../fake-bedrock/fake-bedrock';
@@ -419,6 +420,33 @@ describe('converse-stream', () => {
     await handleRequest(requestFromApiGatewayEvent(restProxyEvent('POST', '/converse-stream', converseBody())), slowReader, target.server.runtime);
     expect(parseSse(chunks.join('')).map((event) => event.event)).toEqual(['messageStart', 'contentBlockDelta', 'contentBlockDelta', 'contentBlockStop', 'messageStop', 'metadata']);
     expect(target.server.runtime.breakers.snapshot(['eu-west-1'])[0]).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+  });
+
+  test('a stream publishes its settled attempts as soon as its region is chosen, before the body streams', async () => {
+    const target = await rigWith();
+    fake.inject('eu-west-1', faults.throttle(), { times: 1 });
+    const events: string[] = [];
+    const recording: RequestMetrics = {
+      attempt: (region, outcome) => events.push(`attempt ${region}${outcome.failover ? ' (failover)' : ''}`),
+      streamFailed: (region) => events.push(`stream failed ${region}`),
+      served: (region) => events.push(`served ${region}`),
+      clientError: (region) => events.push(`client error ${region}`),
+      flush: () => events.push('flush'),
+    };
+    let wrote = false;
+    const sink: ResponseSink = {
+      start: () => undefined,
+      write: async () => {
+        if (!wrote) {
+          events.push('first byte');
+          wrote = true;
+        }
+      },
+      end: () => Promise.resolve(),
+    };
+    const runtime = { ...target.server.runtime, newRequestMetrics: () => recording };
+    await handleRequest(requestFromApiGatewayEvent(restProxyEvent('POST', '/converse-stream', converseBody())), sink, runtime);
+    expect(events).toEqual(['attempt eu-west-1 (failover)', 'attempt eu-central-1', 'flush', 'first byte', 'served eu-central-1', 'flush']);
   });
 
   test('all regions throttling the stream → 429 JSON before any SSE byte', async () => {

@@ -257,16 +257,18 @@ test('a stream that fails mid-way on a client error counts ClientErrors, not Err
   fake.inject('eu-west-1', faults.streamException(2, 'validationException', 'bad tool use'), { times: 1 });
   const rejected = await send(rig.server.url, 'POST', '/converse-stream', converseBody());
   expect(rejected.text).toContain('event: error');
-  const [rejectedRecord] = await takeRecords(1);
-  expect(metricsOf(rejectedRecord).map(([name]) => name)).toEqual(expect.arrayContaining(['ClientErrors', 'RequestsServed']));
-  expect(metricsOf(rejectedRecord).map(([name]) => name)).not.toContain('Errors');
-  emfLines.length = 0;
+  // A stream publishes twice: its attempts when its region is chosen, the rest when it ends.
+  const rejectedRecords = await takeRecords(2);
+  expect(rejectedRecords.map((record) => record.Region)).toEqual(['eu-west-1', 'eu-west-1']);
+  const rejectedNames = rejectedRecords.flatMap((record) => metricsOf(record).map(([name]) => name));
+  expect(rejectedNames).toEqual(expect.arrayContaining(['Attempts', 'ClientErrors', 'RequestsServed']));
+  expect(rejectedNames).not.toContain('Errors');
 
   fake.inject('eu-west-1', faults.streamEndEarly(3), { times: 1 });
   const cut = await send(rig.server.url, 'POST', '/converse-stream', converseBody());
   expect(cut.text).toContain('event: error');
-  const [cutRecord] = await takeRecords(1);
-  expect(metricsOf(cutRecord)).toContainEqual(['Errors', 'Count', 1]);
+  const cutRecords = await takeRecords(2);
+  expect(cutRecords.flatMap(metricsOf)).toContainEqual(['Errors', 'Count', 1]);
 });
 
 test('invalid request body → 400 and ClientErrors with Region "none", Bedrock not called', async () => {

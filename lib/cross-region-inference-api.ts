@@ -387,6 +387,7 @@ export class CrossRegionInferenceApi extends Construct {
         healthChecks: [...(healthChecks?.entries() ?? [])].map(([region, check]): RunbookHealthCheck => ({
           region,
           healthCheckId: check.healthCheckId,
+          idLookup: this.healthCheckIdLookup(endpoint, region, check),
           type: `calculated: HTTPS GET /health every ${settings.requestInterval.toSeconds()} s (${settings.failureThreshold} failures) `
             + `AND Bedrock errors < ${settings.errorThreshold} AND throttles < ${settings.throttleThreshold} per ${settings.alarmPeriod.toMinutes()} min`,
         })),
@@ -691,6 +692,20 @@ export class CrossRegionInferenceApi extends Construct {
           + '(grantInvokeApi on each regional invoker). For clients that cannot, use InvokerAuthorization.apiKey({ value }).');
       }
     }
+  }
+
+  /**
+   * Outputs a region's health check id from the routing stack, and returns the command that reads it
+   * back, so the runbook's commands can be pasted as they are.
+   */
+  private healthCheckIdLookup(endpoint: InferenceEndpointOptions, region: string, check: route53.IHealthCheck): string {
+    const output = new CfnOutput(this.routingStack, `${endpoint.name}HealthCheck-${region}`, {
+      value: check.healthCheckId,
+      description: `Route 53 health check attached to the '${endpoint.name}' record of ${region} (invert it to take the region out)`,
+    });
+    const key = this.routingStack.resolve(output.logicalId) as string;
+    return `$(aws cloudformation describe-stacks --region ${this.routingStack.region} --stack-name ${this.routingStack.stackName} `
+      + `--query "Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue" --output text)`;
   }
 
   private recordNameOf(endpoint: InferenceEndpointOptions, domain: InferenceDomain): string {

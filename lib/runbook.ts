@@ -42,6 +42,13 @@ export interface RunbookHealthCheck {
    * @default true
    */
   readonly attachedToRecord?: boolean;
+  /**
+   * A shell expression that prints the id once deployed (for example reading a stack output), used in
+   * the commands when the id is only known at deploy time.
+   *
+   * @default - a `<health check id of REGION>` placeholder
+   */
+  readonly idLookup?: string;
 }
 
 /** The worst-case DNS failover time and where it comes from. */
@@ -154,7 +161,10 @@ export function renderRunbook(model: RunbookModel): string {
   const checkOf = (region: string) => recordChecks.find(c => c.region === region);
   const idOf = (region: string) => {
     const check = checkOf(region);
-    return check && !Token.isUnresolved(check.healthCheckId) ? check.healthCheckId : `<health check id of ${region}>`;
+    if (check && !Token.isUnresolved(check.healthCheckId)) {
+      return check.healthCheckId;
+    }
+    return check?.idLookup ?? `<health check id of ${region}>`;
   };
   const update = (region: string, flag: string) => `aws route53 update-health-check --health-check-id ${idOf(region)} ${flag}`;
   const lines: string[] = [];
@@ -191,7 +201,8 @@ export function renderRunbook(model: RunbookModel): string {
 
   add('## Health checks', '');
   add(...table(['Region', 'Health check id', 'Type', 'Attached to the DNS record'], model.healthChecks.map(c => [
-    c.region, show(c.healthCheckId, '`aws route53 list-health-checks`, or the stack\'s resources'), c.type, (c.attachedToRecord ?? true) ? 'yes' : 'no (child)',
+    c.region, show(c.healthCheckId, c.idLookup ? `\`${c.idLookup}\`` : '`aws route53 list-health-checks`, or the stack\'s resources'), c.type,
+    (c.attachedToRecord ?? true) ? 'yes' : 'no (child)',
   ])), '');
   add('Route 53 health-check status is charted in us-east-1 (the only region with `AWS/Route53` HealthCheckStatus metrics).', '');
 
@@ -218,16 +229,16 @@ export function renderRunbook(model: RunbookModel): string {
       add('```sh', update(primary.region, '--no-inverted'), '```', '');
       break;
     case 'active-active':
-      add('**Take a region out** (the others must have the quota to absorb its traffic):', '');
-      add('```sh', ...model.regions.map(r => update(r.region, '--inverted')), '```', '');
+      add('**Take one region out** (the others must have the quota to absorb its traffic); run only the line of that region:', '');
+      add('```sh', ...model.regions.flatMap(r => [`# ${r.region}`, update(r.region, '--inverted')]), '```', '');
       add('**Bring it back** with `--no-inverted` on the same health check.', '');
       break;
     case 'hybrid': {
       const active = model.regions.filter(r => !/standby|passive|secondary/i.test(r.role));
       const standby = model.regions.filter(r => !active.includes(r));
-      add('**Take one active region out** (the other active regions absorb its traffic):', '');
-      add('```sh', ...active.map(r => update(r.region, '--inverted')), '```', '');
-      add(`**Fail over to the standby** ${standby.map(r => r.region).join(', ') || 'region'}: invert the health checks of every active region (all of the commands above). `
+      add('**Take one active region out** (the other active regions absorb its traffic); run only the line of that region:', '');
+      add('```sh', ...active.flatMap(r => [`# ${r.region}`, update(r.region, '--inverted')]), '```', '');
+      add(`**Fail over to the standby** ${standby.map(r => r.region).join(', ') || 'region'}: invert the health checks of every active region (every line above). `
         + 'The standby answers only when no active region is healthy.', '');
       add('**Fail back** with `--no-inverted` on each inverted health check, one region at a time, watching its error and throttle alarms.', '');
       break;

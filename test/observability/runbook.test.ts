@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { App, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { CrossRegionInferenceProfile, InferenceAuditTrail, InvokerAlarms, RegionalInvoker } from '../../lib';
 import { auditTrailRunbookEntries, invokerAlarmsRunbookEntries, renderRunbook, Runbook, RunbookModel } from '../../lib/runbook';
@@ -80,10 +80,20 @@ describe('renderRunbook', () => {
     }));
     expect(text).toContain('Pattern: **active-active** (latency records).');
     expect(text).toContain('every region serves');
-    expect(text).toContain('**Take a region out**');
-    expect(text).toContain('--health-check-id hc-primary --inverted');
-    expect(text).toContain('--health-check-id hc-secondary --inverted');
+    expect(text).toContain('**Take one region out**');
+    // One labelled line per region, so nobody pastes the whole block and takes every region out.
+    expect(text).toContain('# eu-west-1\naws route53 update-health-check --health-check-id hc-primary --inverted\n# eu-central-1\n'
+      + 'aws route53 update-health-check --health-check-id hc-secondary --inverted');
     expect(text).not.toContain('**Fail over** from the primary');
+  });
+
+  test('health check ids known only at deploy time: the commands read them back with the given lookup', () => {
+    const lookup = '$(aws cloudformation describe-stacks --stack-name R --query "Stacks[0].Outputs[?OutputKey==\'k\'].OutputValue" --output text)';
+    const text = renderRunbook(model({
+      healthChecks: [{ region: 'eu-west-1', healthCheckId: Token.asString({ Ref: 'Check' }), type: 'calculated', idLookup: lookup }],
+    }));
+    expect(text).toContain(`aws route53 update-health-check --health-check-id ${lookup} --inverted`);
+    expect(text).not.toContain('<health check id of eu-west-1>');
   });
 
   test('hybrid: active regions out one by one, the standby only when every active region is inverted', () => {

@@ -33,6 +33,13 @@ export interface DashboardHealthCheck {
   readonly region: string;
   /** The health check id (a token of the same stack is fine). */
   readonly healthCheckId: string;
+  /**
+   * What the check belongs to, shown before the region in the label (for example the endpoint name,
+   * when several endpoints share regions).
+   *
+   * @default - the region alone
+   */
+  readonly name?: string;
 }
 
 /**
@@ -355,7 +362,7 @@ export class CrossRegionDashboard extends Construct {
         statistic: cloudwatch.Stats.MINIMUM,
         period: MINUTE,
         region: ROUTE53_METRICS_REGION,
-        label: `${check.region} health check`,
+        label: check.name === undefined ? `${check.region} health check` : `${check.name} ${check.region} health check`,
       })),
       width: 12,
       leftYAxis: { min: 0, max: 1, showUnits: false },

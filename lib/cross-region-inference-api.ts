@@ -356,8 +356,8 @@ export class CrossRegionInferenceApi extends Construct {
       dashboardName: this.dashboardName,
       invokers: routed.flatMap(({ endpoint, regionalTargets }) => regionalTargets.map(target =>
         CrossRegionDashboard.describeInvoker(target.invoker, `${endpoint.name}: ${roleOf(endpoint.routing, target.region)}`))),
-      healthChecks: routed.flatMap(({ healthChecks }) => [...(healthChecks?.entries() ?? [])]
-        .map(([region, check]): DashboardHealthCheck => ({ region, healthCheckId: check.healthCheckId }))),
+      healthChecks: routed.flatMap(({ endpoint, healthChecks }) => [...(healthChecks?.entries() ?? [])]
+        .map(([region, check]): DashboardHealthCheck => ({ region, healthCheckId: check.healthCheckId, name: endpoint.name }))),
       prices: operations.prices,
       bedrockModelIdDimension: operations.bedrockModelIdDimension,
       audit: this.auditTrail ? { region: this.routingStack.region, sourceRegions: this.regions } : undefined,

@@ -119,12 +119,17 @@ describe('CrossRegionDashboard', () => {
     const check = new route53.HealthCheck(stack, 'Check', { type: route53.HealthCheckType.HTTPS, fqdn: 'example.com', resourcePath: '/v1/health' });
     new CrossRegionDashboard(stack, 'Dashboard', {
       invokers: [PRIMARY],
-      healthChecks: [{ region: 'eu-west-1', healthCheckId: check.healthCheckId }, { region: 'eu-central-1', healthCheckId: 'abcd-1234' }],
+      healthChecks: [
+        { region: 'eu-west-1', healthCheckId: check.healthCheckId },
+        { region: 'eu-central-1', healthCheckId: 'abcd-1234' },
+        { region: 'eu-central-1', healthCheckId: 'efgh-5678', name: 'batch' },
+      ],
     });
     const lines = widget(stack, /^Are the Route 53 health checks passing\?/);
     expect(lines.map(l => [l.namespace, l.metricName, l.dimensions.HealthCheckId, l.region, l.stat, l.label])).toEqual([
       ['AWS/Route53', 'HealthCheckStatus', `<Ref:${stack.getLogicalId(check.node.defaultChild as any)}>`, 'us-east-1', 'Minimum', 'eu-west-1 health check'],
       ['AWS/Route53', 'HealthCheckStatus', 'abcd-1234', 'us-east-1', 'Minimum', 'eu-central-1 health check'],
+      ['AWS/Route53', 'HealthCheckStatus', 'efgh-5678', 'us-east-1', 'Minimum', 'batch eu-central-1 health check'],
     ]);
     expect(nagFindings(app)).toEqual([]);
   });

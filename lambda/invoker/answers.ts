@@ -32,6 +32,13 @@ export async function answerFailure(
   if (result.kind === 'client-error') {
     return answerClientError(context, modelId, result.region, result.attempts.length, result.error);
   }
+  if (result.stopped && result.attempts.length === 0 && result.skippedRegions.length === 0) {
+    // Nothing was tried and no circuit was open: the request arrived with its deadline already spent.
+    return sendJson(context.sink, 504, {
+      error: 'DeadlineExceeded',
+      message: 'the request reached the invoker too late to call any region before its deadline (for example after a long cold start); retry it',
+    }, { [INVOKER_HEADERS.attempts]: '0', [INVOKER_HEADERS.profile]: modelId });
+  }
   const retryAfterSeconds = String(Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
   const status = result.allThrottled ? 429 : 503;
   const error = result.allThrottled ? 'AllRegionsThrottled' : result.attempts.length === 0 ? 'AllRegionsUnavailable' : 'AllRegionsFailed';

@@ -80,7 +80,12 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
         inputTokens = usage?.inputTokens;
         outputTokens = usage?.outputTokens;
       }
-      await context.sink.write(sseEvent(name, data));
+      // While the client reads, only the request's deadline runs (a slow reader is not the region's fault).
+      control.arm(deadlineAt - runtime.now(), 'DeadlineExceeded');
+      await control.race(context.sink.write(sseEvent(name, data)));
+      if (runtime.now() >= deadlineAt) {
+        control.abort('DeadlineExceeded'); // buffered events would otherwise win the race against a 0 ms timer
+      }
       armWithinDeadline(control, config.firstTokenTimeoutMs, 'StreamStalled', deadlineAt, runtime.now());
       const next = await control.race(iterator.next());
       // The stall timer covers waiting for Bedrock only: a client reading slowly is not the region's fault.

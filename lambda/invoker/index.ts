@@ -33,11 +33,16 @@ let containerRuntime: Promise<InvokerRuntime> | undefined;
 
 /** The container's runtime: configuration parsed once, clients and circuit breakers kept across invocations. */
 function runtime(): Promise<InvokerRuntime> {
-  containerRuntime ??= clientInstrumentation.then((instrumentClient) => createInvokerRuntime({
-    configJson: process.env[INVOKER_CONFIG_ENV],
-    functionRegion: process.env.AWS_REGION,
-    instrumentClient,
-  }));
+  containerRuntime ??= clientInstrumentation
+    .then((instrumentClient) => createInvokerRuntime({
+      configJson: process.env[INVOKER_CONFIG_ENV],
+      functionRegion: process.env.AWS_REGION,
+      instrumentClient,
+    }))
+    .catch((error: unknown) => {
+      containerRuntime = undefined; // let the next invocation try again rather than fail forever
+      throw error;
+    });
   return containerRuntime;
 }
 

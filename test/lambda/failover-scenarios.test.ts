@@ -236,6 +236,27 @@ describe('converse failover', () => {
     expect(Date.now() - started).toBeLessThan(2_500);
   });
 
+  test('a request that arrives with its deadline already spent → 504 DeadlineExceeded, nothing called', async () => {
+    const target = await rigWith({ deadlineMs: 4_000 });
+    const event = restProxyEvent('POST', '/converse', converseBody());
+    const received = { ...event, requestContext: { ...event.requestContext, requestTimeEpoch: Date.now() - 5_000 } };
+    const chunks: string[] = [];
+    let status = 0;
+    const sink: ResponseSink = {
+      start: (statusCode) => {
+        status = statusCode;
+      },
+      write: async (chunk) => {
+        chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      },
+      end: () => Promise.resolve(),
+    };
+    await handleRequest(requestFromApiGatewayEvent(received), sink, target.server.runtime);
+    expect(status).toBe(504);
+    expect(JSON.parse(chunks.join(''))).toEqual({ error: 'DeadlineExceeded', message: expect.stringContaining('too late') });
+    expect(fake.calls).toHaveLength(0);
+  });
+
   test.each([
     ['in the future (clock skew)', 60_000],
     ['implausibly long ago (longer than any cold start: a clock problem)', -60_000],
@@ -419,6 +440,24 @@ describe('converse-stream', () => {
     };
     await handleRequest(requestFromApiGatewayEvent(restProxyEvent('POST', '/converse-stream', converseBody())), slowReader, target.server.runtime);
     expect(parseSse(chunks.join('')).map((event) => event.event)).toEqual(['messageStart', 'contentBlockDelta', 'contentBlockDelta', 'contentBlockStop', 'messageStop', 'metadata']);
+    expect(target.server.runtime.breakers.snapshot(['eu-west-1'])[0]).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+  });
+
+  test('a slow reader still cannot hold a stream past the request deadline: it ends with an error event, no region blamed', async () => {
+    const target = await rigWith({ deadlineMs: 1_000, attemptTimeoutMs: 900, firstTokenTimeoutMs: 150 });
+    const chunks: string[] = [];
+    const slowReader: ResponseSink = {
+      start: () => undefined,
+      write: async (chunk) => {
+        chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      },
+      end: () => Promise.resolve(),
+    };
+    await handleRequest(requestFromApiGatewayEvent(restProxyEvent('POST', '/converse-stream', converseBody())), slowReader, target.server.runtime);
+    const events = parseSse(chunks.join(''));
+    expect(events.at(-1)).toEqual({ event: 'error', data: { error: 'DeadlineExceeded', message: expect.any(String), retryable: true } });
+    expect(events.map((event) => event.event)).not.toContain('metadata');
     expect(target.server.runtime.breakers.snapshot(['eu-west-1'])[0]).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
   });
 

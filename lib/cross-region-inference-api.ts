@@ -387,7 +387,7 @@ export class CrossRegionInferenceApi extends Construct {
         healthChecks: [...(healthChecks?.entries() ?? [])].map(([region, check]): RunbookHealthCheck => ({
           region,
           healthCheckId: check.healthCheckId,
-          idLookup: this.healthCheckIdLookup(endpoint, region, check),
+          idLookup: this.outputHealthCheckId(endpoint, region, check),
           type: `calculated: HTTPS GET /health every ${settings.requestInterval.toSeconds()} s (${settings.failureThreshold} failures) `
             + `AND Bedrock errors < ${settings.errorThreshold} AND throttles < ${settings.throttleThreshold} per ${settings.alarmPeriod.toMinutes()} min`,
         })),
@@ -695,10 +695,10 @@ export class CrossRegionInferenceApi extends Construct {
   }
 
   /**
-   * Outputs a region's health check id from the routing stack, and returns the command that reads it
-   * back, so the runbook's commands can be pasted as they are.
+   * Adds a routing-stack output with a region's health check id, and returns the shell command that
+   * reads it back once deployed, so the runbook's commands can be pasted as they are.
    */
-  private healthCheckIdLookup(endpoint: InferenceEndpointOptions, region: string, check: route53.IHealthCheck): string {
+  private outputHealthCheckId(endpoint: InferenceEndpointOptions, region: string, check: route53.IHealthCheck): string {
     const output = new CfnOutput(this.routingStack, `${endpoint.name}HealthCheck-${region}`, {
       value: check.healthCheckId,
       description: `Route 53 health check attached to the '${endpoint.name}' record of ${region} (invert it to take the region out)`,

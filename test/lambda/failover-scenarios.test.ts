@@ -4,6 +4,7 @@
  * called, in which order.
  */
 import * as http from 'node:http';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { closeClientAgent, converseBody, isolateEnvironment, parseSse, PROFILE, Rig, send, startRig, testConfig } from './invoker-harness';
 import { requestFromApiGatewayEvent } from '../../lambda/invoker/api-gateway-event';
 import { handleRequest } from '../../lambda/invoker/handle-request';
@@ -48,6 +49,41 @@ function expectServed(answer: Awaited<ReturnType<typeof converse>>, region: stri
   expect(answer.headers[INVOKER_HEADERS.servedRegion]).toBe(region);
   expect(answer.headers[INVOKER_HEADERS.attempts]).toBe(String(attempts));
   expect(answer.headers[INVOKER_HEADERS.profile]).toBe(PROFILE);
+}
+
+/** What {@link callInProcess} collected. */
+interface InProcessAnswer {
+  readonly status: number;
+  readonly text: string;
+}
+
+/**
+ * Calls the handler core directly (not through HTTP) with `event`, into a sink that keeps the answer and
+ * takes `writeDelayMs` per chunk (a slow reader), against the rig's runtime.
+ */
+async function callInProcess(target: Rig, event: APIGatewayProxyEvent, writeDelayMs = 0): Promise<InProcessAnswer> {
+  const chunks: string[] = [];
+  let status = 0;
+  const sink: ResponseSink = {
+    start: (statusCode) => {
+      status = statusCode;
+    },
+    write: async (chunk) => {
+      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      if (writeDelayMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, writeDelayMs));
+      }
+    },
+    end: () => Promise.resolve(),
+  };
+  await handleRequest(requestFromApiGatewayEvent(event), sink, target.server.runtime);
+  return { status, text: chunks.join('') };
+}
+
+/** A POST /converse event that API Gateway received `ageMs` ago (negative: in the future). */
+function receivedAgo(ageMs: number): APIGatewayProxyEvent {
+  const event = restProxyEvent('POST', '/converse', converseBody());
+  return { ...event, requestContext: { ...event.requestContext, requestTimeEpoch: Date.now() - ageMs } };
 }
 
 describe('converse failover', () => {
@@ -214,69 +250,33 @@ describe('converse failover', () => {
   test('the deadline counts from when API Gateway received the request, so a slow cold start is not forgotten', async () => {
     const target = await rigWith({ deadlineMs: 4_000, attemptTimeoutMs: 3_500 });
     fake.inject('eu-west-1', faults.hang());
-    const event = restProxyEvent('POST', '/converse', converseBody());
-    // Received 3.5 s ago: half a second of the 4 s deadline is left when the handler starts.
-    const received = { ...event, requestContext: { ...event.requestContext, requestTimeEpoch: Date.now() - 3_500 } };
-    const chunks: string[] = [];
-    let status = 0;
-    const sink: ResponseSink = {
-      start: (statusCode) => {
-        status = statusCode;
-      },
-      write: async (chunk) => {
-        chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      },
-      end: () => Promise.resolve(),
-    };
     const started = Date.now();
-    await handleRequest(requestFromApiGatewayEvent(received), sink, target.server.runtime);
-    expect(status).toBe(503);
-    expect(JSON.parse(chunks.join('')).attempts).toEqual([{ region: 'eu-west-1', error: 'DeadlineExceeded' }]);
+    // Received 3.5 s ago: half a second of the 4 s deadline is left when the handler starts.
+    const answer = await callInProcess(target, receivedAgo(3_500));
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.text).attempts).toEqual([{ region: 'eu-west-1', error: 'DeadlineExceeded' }]);
     // Counted from the handler's own start it would have waited the full attempt timeout (3.5 s).
     expect(Date.now() - started).toBeLessThan(2_500);
   });
 
   test('a request that arrives with its deadline already spent → 504 DeadlineExceeded, nothing called', async () => {
     const target = await rigWith({ deadlineMs: 4_000 });
-    const event = restProxyEvent('POST', '/converse', converseBody());
-    const received = { ...event, requestContext: { ...event.requestContext, requestTimeEpoch: Date.now() - 5_000 } };
-    const chunks: string[] = [];
-    let status = 0;
-    const sink: ResponseSink = {
-      start: (statusCode) => {
-        status = statusCode;
-      },
-      write: async (chunk) => {
-        chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      },
-      end: () => Promise.resolve(),
-    };
-    await handleRequest(requestFromApiGatewayEvent(received), sink, target.server.runtime);
-    expect(status).toBe(504);
-    expect(JSON.parse(chunks.join(''))).toEqual({ error: 'DeadlineExceeded', message: expect.stringContaining('too late') });
+    const answer = await callInProcess(target, receivedAgo(5_000));
+    expect(answer.status).toBe(504);
+    expect(JSON.parse(answer.text)).toEqual({ error: 'DeadlineExceeded', message: expect.stringContaining('too late') });
     expect(fake.calls).toHaveLength(0);
   });
 
   test.each([
-    ['in the future (clock skew)', 60_000],
-    ['implausibly long ago (longer than any cold start: a clock problem)', -60_000],
-  ])('a receipt time %s is ignored: the request gets its whole deadline', async (_case, offsetMs) => {
+    ['in the future (clock skew)', -60_000],
+    ['implausibly long ago (longer than any cold start: a clock problem)', 60_000],
+  ])('a receipt time %s is ignored: the request gets its whole deadline', async (_case, ageMs) => {
     const target = await rigWith({ deadlineMs: 4_000, attemptTimeoutMs: 300 });
     fake.inject('eu-west-1', faults.hang());
-    const event = restProxyEvent('POST', '/converse', converseBody());
-    const received = { ...event, requestContext: { ...event.requestContext, requestTimeEpoch: Date.now() + offsetMs } };
-    const chunks: string[] = [];
-    const sink: ResponseSink = {
-      start: () => undefined,
-      write: async (chunk) => {
-        chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      },
-      end: () => Promise.resolve(),
-    };
-    await handleRequest(requestFromApiGatewayEvent(received), sink, target.server.runtime);
+    const answer = await callInProcess(target, receivedAgo(ageMs));
     // The hung primary times out after its 300 ms attempt; the deadline leaves room for the next region.
     expect(fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1']);
-    expect(JSON.parse(chunks.join('')).output.message.content[0].text).toBe('hello from eu-central-1');
+    expect(JSON.parse(answer.text).output.message.content[0].text).toBe('hello from eu-central-1');
   });
 });
 
@@ -429,33 +429,15 @@ describe('converse-stream', () => {
 
   test('a client that reads slower than the first-token timeout neither stalls the stream nor blames the region', async () => {
     const target = await rigWith({ firstTokenTimeoutMs: 150 });
-    const chunks: string[] = [];
-    const slowReader: ResponseSink = {
-      start: () => undefined,
-      write: async (chunk) => {
-        chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      },
-      end: () => Promise.resolve(),
-    };
-    await handleRequest(requestFromApiGatewayEvent(restProxyEvent('POST', '/converse-stream', converseBody())), slowReader, target.server.runtime);
-    expect(parseSse(chunks.join('')).map((event) => event.event)).toEqual(['messageStart', 'contentBlockDelta', 'contentBlockDelta', 'contentBlockStop', 'messageStop', 'metadata']);
+    const answer = await callInProcess(target, restProxyEvent('POST', '/converse-stream', converseBody()), 300);
+    expect(parseSse(answer.text).map((event) => event.event)).toEqual(['messageStart', 'contentBlockDelta', 'contentBlockDelta', 'contentBlockStop', 'messageStop', 'metadata']);
     expect(target.server.runtime.breakers.snapshot(['eu-west-1'])[0]).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
   });
 
   test('a slow reader still cannot hold a stream past the request deadline: it ends with an error event, no region blamed', async () => {
     const target = await rigWith({ deadlineMs: 1_000, attemptTimeoutMs: 900, firstTokenTimeoutMs: 150 });
-    const chunks: string[] = [];
-    const slowReader: ResponseSink = {
-      start: () => undefined,
-      write: async (chunk) => {
-        chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      },
-      end: () => Promise.resolve(),
-    };
-    await handleRequest(requestFromApiGatewayEvent(restProxyEvent('POST', '/converse-stream', converseBody())), slowReader, target.server.runtime);
-    const events = parseSse(chunks.join(''));
+    const answer = await callInProcess(target, restProxyEvent('POST', '/converse-stream', converseBody()), 300);
+    const events = parseSse(answer.text);
     expect(events.at(-1)).toEqual({ event: 'error', data: { error: 'DeadlineExceeded', message: expect.any(String), retryable: true } });
     expect(events.map((event) => event.event)).not.toContain('metadata');
     expect(target.server.runtime.breakers.snapshot(['eu-west-1'])[0]).toMatchObject({ state: 'closed', consecutiveFailures: 0 });

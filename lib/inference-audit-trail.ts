@@ -90,11 +90,12 @@ export interface InferenceAuditTrailProps {
   readonly allowedInferenceRegions?: string[];
 
   /**
-   * Cross-region invocations (all source regions together) within `alarmWindow` above which the
-   * unusual-cross-region-activity alarm fires. Cross-region profiles route to other regions by design,
-   * so set this from the dashboard's normal level after a week of traffic.
+   * A fixed number of cross-region invocations (all source regions together) within `alarmWindow`
+   * above which the unusual-cross-region-activity alarm fires. Cross-region profiles route to other
+   * regions by design, so any fixed number must come from your own traffic (the dashboard's normal level).
    *
-   * @default 100
+   * @default - anomaly detection: the count above the upper edge of a band 3 standard deviations wide,
+   * learnt from the metric's own history
    */
   readonly alarmThreshold?: number;
 
@@ -225,8 +226,8 @@ export class InferenceAuditTrail extends Construct {
     const residencyPattern = props.allowedInferenceRegions === undefined
       ? undefined
       : inferenceOutsideAllowedRegionsPattern(this.sourceRegions, [...new Set(props.allowedInferenceRegions)]);
-    const threshold = props.alarmThreshold ?? 100;
-    if (!Token.isUnresolved(threshold) && !(threshold >= 0)) {
+    const threshold = props.alarmThreshold;
+    if (threshold !== undefined && !Token.isUnresolved(threshold) && !(threshold >= 0)) {
       throw new Error(`alarmThreshold must be zero or more; got ${threshold}.`);
     }
     const window = props.alarmWindow ?? Duration.hours(1);
@@ -276,23 +277,37 @@ export class InferenceAuditTrail extends Construct {
 
     const usingMetrics: Record<string, cloudwatch.IMetric> = {};
     this.sourceRegions.forEach((region, i) => { usingMetrics[`r${i}`] = this.metricCrossRegionInferences(region, { period: window }); });
-    this.alarm = new cloudwatch.Alarm(this, 'UnusualCrossRegionActivity', {
-      metric: new cloudwatch.MathExpression({
-        expression: Object.keys(usingMetrics).map(k => `FILL(${k}, 0)`).join(' + '),
-        usingMetrics,
-        period: window,
-        label: 'Bedrock calls that ran outside their source region',
-      }),
-      threshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      // No matching CloudTrail event publishes nothing: no data is zero cross-region calls.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: `Unusual cross-region activity: more than ${threshold} Bedrock calls from ${this.sourceRegions.join(', ')} ran in another `
-        + `region within ${window.toHumanString()}. First check: run the saved Logs Insights query "${props.queryName ?? 'Bedrock/Where inference ran'}" `
-        + `in ${this.region} to see which profiles and callers, and which inference regions; then check whether the source region throttles `
-        + '(cross-region profiles route away under load) or a new caller uses a global profile.',
+    const crossRegionCalls = new cloudwatch.MathExpression({
+      expression: Object.keys(usingMetrics).map(k => `FILL(${k}, 0)`).join(' + '),
+      usingMetrics,
+      period: window,
+      label: 'Bedrock calls that ran outside their source region',
     });
+    const condition = threshold === undefined
+      ? `more Bedrock calls than usual (above the anomaly band learnt from the metric's history) from ${this.sourceRegions.join(', ')} ran in another region`
+      : `more than ${threshold} Bedrock calls from ${this.sourceRegions.join(', ')} ran in another region`;
+    const alarmDescription = `Unusual cross-region activity: ${condition} within ${window.toHumanString()}. First check: run the saved Logs Insights `
+      + `query "${props.queryName ?? 'Bedrock/Where inference ran'}" in ${this.region} to see which profiles and callers, and which inference `
+      + 'regions; then check whether the source region throttles (cross-region profiles route away under load) or a new caller uses a global profile.';
+    // Cross-region profiles route away by design, so a fixed number fits nobody by default: compare with the metric's own history.
+    this.alarm = threshold === undefined
+      ? new cloudwatch.AnomalyDetectionAlarm(this, 'UnusualCrossRegionActivity', {
+        metric: crossRegionCalls,
+        stdDevs: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
+        evaluationPeriods: 1,
+        // No matching CloudTrail event publishes nothing: no data is zero cross-region calls.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription,
+      })
+      : new cloudwatch.Alarm(this, 'UnusualCrossRegionActivity', {
+        metric: crossRegionCalls,
+        threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription,
+      });
     this.topic = props.topic ?? createAlarmTopic(this, 'Bedrock cross-region audit alarms').topic;
     if (props.alarmEmail !== undefined) {
       subscribeAlarmEmail(this.topic, props.alarmEmail);

@@ -143,16 +143,28 @@ describe('InferenceAuditTrail', () => {
     expect(audit.metricCrossRegionInferences('eu-central-1').dimensions).toEqual({ SourceRegion: 'eu-central-1' });
   });
 
-  test('the unusual-activity alarm adds up every source region: more than 100 in an hour by default', () => {
+  test('the unusual-activity alarm adds up every source region and, by default, compares the hourly count with its anomaly band', () => {
     const { template } = build();
     const alarm = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))[0].Properties;
-    expect(alarm).toMatchObject({ Threshold: 100, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
-    const expression = alarm.Metrics.find((m: any) => m.Expression);
-    expect(expression.Expression).toBe('FILL(r0, 0) + FILL(r1, 0) + FILL(r2, 0)');
+    expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanUpperThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    expect(alarm.Threshold).toBeUndefined();
+    const band = alarm.Metrics.find((m: any) => m.Id === alarm.ThresholdMetricId);
+    expect(band.Expression).toMatch(/^ANOMALY_DETECTION_BAND\((\w+), 3\)$/);
+    const bandInput = /^ANOMALY_DETECTION_BAND\((\w+), 3\)$/.exec(band.Expression)![1];
+    const sum = alarm.Metrics.find((m: any) => m.Id === bandInput);
+    expect(sum.Expression).toBe('FILL(r0, 0) + FILL(r1, 0) + FILL(r2, 0)');
     const inputs = alarm.Metrics.filter((m: any) => m.MetricStat);
     expect(inputs.map((m: any) => m.MetricStat.Metric.Dimensions[0].Value)).toEqual(['eu-west-1', 'eu-central-1', 'ap-southeast-2']);
     expect(inputs[0].MetricStat).toMatchObject({ Period: 3600, Stat: 'Sum', Metric: { Namespace: 'CdkBedrockCrossRegion/Audit', MetricName: 'CrossRegionInferences' } });
-    expect(alarm.AlarmDescription).toMatch(/First check: run the saved Logs Insights query/);
+    expect(alarm.AlarmDescription).toMatch(/more Bedrock calls than usual .* First check: run the saved Logs Insights query/);
+  });
+
+  test('a fixed threshold replaces the anomaly band', () => {
+    const { template } = build({ alarmThreshold: 250 });
+    const alarm = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))[0].Properties;
+    expect(alarm).toMatchObject({ Threshold: 250, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    expect(alarm.Metrics.find((m: any) => m.Expression).Expression).toBe('FILL(r0, 0) + FILL(r1, 0) + FILL(r2, 0)');
+    expect(alarm.AlarmDescription).toMatch(/more than 250 Bedrock calls/);
   });
 
   test('given the allowed inference regions: a residency filter and an alarm at the first call that ran anywhere else', () => {

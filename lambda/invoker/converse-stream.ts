@@ -4,6 +4,7 @@ import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext }
 import type { AttemptControl } from './attempt-control';
 import { ClassifiedError, classifyBedrockError } from './error-classification';
 import { runWithFailover } from './failover';
+import { publishMetrics } from './invoker-metrics';
 import { InvokerRequest, validateConverseBody } from './request-validation';
 import { sseEvent } from './response-sink';
 
@@ -56,7 +57,7 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
   const { region, control, attempts } = result;
   const { iterator, firstEvent, timeToFirstTokenMs } = result.value;
   // The attempts are settled: publish them now rather than when the stream ends, possibly minutes later.
-  publishSafely(context);
+  publishMetrics(context.metrics, runtime.logger);
   const deadlineAt = context.startedAt + config.deadlineMs;
   const onClientGone = (): void => control.abort('ClientDisconnected');
   context.sink.clientGone?.addEventListener('abort', onClientGone, { once: true });
@@ -132,15 +133,6 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
   }
   logServed(context, 'converse-stream', region, attempts.length);
   await context.sink.end().catch(() => undefined);
-}
-
-/** Flushes the request's metrics so far; a metrics failure must never break the stream. */
-function publishSafely(context: RouteContext): void {
-  try {
-    context.metrics.flush();
-  } catch (error) {
-    context.runtime.logger.warn('Could not publish metrics', { error: error as Error });
-  }
 }
 
 /** The region ended the event stream cleanly but before `messageStop`: the answer is cut short. */

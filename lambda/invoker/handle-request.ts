@@ -4,7 +4,7 @@ import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext }
 import { serveConverseStream } from './converse-stream';
 import { runWithFailover } from './failover';
 import { GeographyViolationError } from './geography-guard';
-import type { RequestMetrics } from './invoker-metrics';
+import { publishMetrics, RequestMetrics } from './invoker-metrics';
 import { checkBodySize, Checked, InvokerRequest, resolveRoute, validateConverseBody, validateInvokeRequest } from './request-validation';
 import { ResponseSink, sendJson } from './response-sink';
 import type { InvokerRuntime } from './runtime';
@@ -38,11 +38,7 @@ export async function handleRequest(request: Checked<InvokerRequest>, sink: Resp
       await sink.end().catch(() => undefined);
     }
   } finally {
-    try {
-      metrics.flush();
-    } catch (error) {
-      runtime.logger.warn('Could not publish metrics', { error: error as Error });
-    }
+    publishMetrics(metrics, runtime.logger);
   }
 }
 

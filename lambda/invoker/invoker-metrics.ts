@@ -1,4 +1,5 @@
 /* eslint-disable import/no-extraneous-dependencies -- bundled into the handler by esbuild */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE } from '../../lib/shared/invoker-config';
 
@@ -35,6 +36,18 @@ export interface RequestMetrics {
    * DNS health checks) when they happen, not when a long stream ends.
    */
   flush(): void;
+}
+
+/**
+ * Publishes what `metrics` recorded so far. A metrics failure is logged, never thrown: it must not
+ * break the answer or the stream it happens during.
+ */
+export function publishMetrics(metrics: RequestMetrics, logger: Pick<Logger, 'warn'>): void {
+  try {
+    metrics.flush();
+  } catch (error) {
+    logger.warn('Could not publish metrics', { error: error as Error });
+  }
 }
 
 /** One of the Powertools metric units. */

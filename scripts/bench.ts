@@ -34,11 +34,11 @@ import { requestFromApiGatewayEvent } from '../lambda/invoker/api-gateway-event'
 import { BedrockClients } from '../lambda/invoker/bedrock-clients';
 import { handleRequest } from '../lambda/invoker/handle-request';
 import { LocalServer, startLocalServer } from '../lambda/invoker/local-server';
-import type { ResponseSink } from '../lambda/invoker/response-sink';
 import { createInvokerRuntime, InvokerRuntime } from '../lambda/invoker/runtime';
 import { INVOKER_HEADERS, InvokerRuntimeConfig } from '../lib/shared/invoker-config';
 import { faults } from '../test/fake-bedrock/faults';
 import { isolateEnvironment } from '../test/fake-bedrock/offline-environment';
+import { CollectingSink } from '../test/support/collecting-sink';
 import { restProxyEvent } from '../test/support/rest-proxy-event';
 
 const CONFIG: InvokerRuntimeConfig = {
@@ -111,27 +111,6 @@ async function load(total: number, concurrency: number, call: () => Promise<bool
   await Promise.all(Array.from({ length: concurrency }, worker));
   const cpu = process.cpuUsage(cpuBefore);
   return { latencies: latencies.sort((a, b) => a - b), errors, cpuUsPerCall: (cpu.user + cpu.system) / total };
-}
-
-/** A response sink that keeps the answer in memory (in Lambda: the HttpResponseStream). */
-class CollectingSink implements ResponseSink {
-  public statusCode = 0;
-  public headers: Readonly<Record<string, string>> = {};
-  public readonly chunks: Array<string | Uint8Array> = [];
-  public start(statusCode: number, headers: Readonly<Record<string, string>>): void {
-    this.statusCode = statusCode;
-    this.headers = headers;
-  }
-  public write(chunk: string | Uint8Array): Promise<void> {
-    this.chunks.push(chunk);
-    return Promise.resolve();
-  }
-  public end(): Promise<void> {
-    return Promise.resolve();
-  }
-  public text(): string {
-    return this.chunks.map((chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))).join('');
-  }
 }
 
 /**

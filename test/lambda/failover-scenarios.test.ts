@@ -12,6 +12,7 @@ import type { RequestMetrics } from '../../lambda/invoker/invoker-metrics';
 import type { ResponseSink } from '../../lambda/invoker/response-sink';
 import { INVOKER_HEADERS } from '../../lib/shared/invoker-config';
 import { FakeBedrock, faults, startFakeBedrock } from '../fake-bedrock/fake-bedrock';
+import { CollectingSink } from '../support/collecting-sink';
 import { restProxyEvent } from '../support/rest-proxy-event';
 
 let restoreEnvironment: () => void;
@@ -51,33 +52,14 @@ function expectServed(answer: Awaited<ReturnType<typeof converse>>, region: stri
   expect(answer.headers[INVOKER_HEADERS.profile]).toBe(PROFILE);
 }
 
-/** What {@link callInProcess} collected. */
-interface InProcessAnswer {
-  readonly status: number;
-  readonly text: string;
-}
-
 /**
  * Calls the handler core directly (not through HTTP) with `event`, into a sink that keeps the answer and
  * takes `writeDelayMs` per chunk (a slow reader), against the rig's runtime.
  */
-async function callInProcess(target: Rig, event: APIGatewayProxyEvent, writeDelayMs = 0): Promise<InProcessAnswer> {
-  const chunks: string[] = [];
-  let status = 0;
-  const sink: ResponseSink = {
-    start: (statusCode) => {
-      status = statusCode;
-    },
-    write: async (chunk) => {
-      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      if (writeDelayMs > 0) {
-        await new Promise((resolve) => setTimeout(resolve, writeDelayMs));
-      }
-    },
-    end: () => Promise.resolve(),
-  };
+async function callInProcess(target: Rig, event: APIGatewayProxyEvent, writeDelayMs = 0): Promise<{ status: number; text: string }> {
+  const sink = new CollectingSink(writeDelayMs);
   await handleRequest(requestFromApiGatewayEvent(event), sink, target.server.runtime);
-  return { status, text: chunks.join('') };
+  return { status: sink.statusCode, text: sink.text() };
 }
 
 /** A POST /converse event that API Gateway received `ageMs` ago (negative: in the future). */

@@ -26,9 +26,7 @@ const MAX_ALARM_MATH_METRICS = 10;
  * out whatever `!=` does with a missing field.
  */
 export function crossRegionInferencePattern(sourceRegion: string): logs.JsonPattern {
-  if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(sourceRegion)) {
-    throw new Error(`sourceRegions must list AWS region names such as 'eu-west-1'; got '${sourceRegion}'.`);
-  }
+  assertRegionName(sourceRegion);
   return logs.FilterPattern.all(
     logs.FilterPattern.stringValue('$.eventSource', '=', 'bedrock.amazonaws.com'),
     logs.FilterPattern.any(...BEDROCK_INFERENCE_EVENT_NAMES.map(name => logs.FilterPattern.stringValue('$.eventName', '=', name))),
@@ -36,6 +34,13 @@ export function crossRegionInferencePattern(sourceRegion: string): logs.JsonPatt
     logs.FilterPattern.exists('$.additionalEventData.inferenceRegion'),
     logs.FilterPattern.stringValue('$.additionalEventData.inferenceRegion', '!=', sourceRegion),
   );
+}
+
+/** Filter patterns embed region names as literals: accept only names shaped like AWS regions. */
+function assertRegionName(region: string, list = 'sourceRegions'): void {
+  if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(region)) {
+    throw new Error(`${list} must list AWS region names such as 'eu-west-1'; got '${region}'.`);
+  }
 }
 
 /** CloudWatch Logs' longest metric filter pattern. */
@@ -46,7 +51,8 @@ const MAX_FILTER_PATTERN_LENGTH = 1024;
  * ran in none of `allowedRegions`: a breach of the deployment's geography or residency rule.
  */
 export function inferenceOutsideAllowedRegionsPattern(sourceRegions: readonly string[], allowedRegions: readonly string[]): logs.JsonPattern {
-  [...sourceRegions, ...allowedRegions].forEach(crossRegionInferencePattern); // validates the names
+  sourceRegions.forEach(region => assertRegionName(region));
+  allowedRegions.forEach(region => assertRegionName(region, 'allowedInferenceRegions'));
   const pattern = logs.FilterPattern.all(
     logs.FilterPattern.stringValue('$.eventSource', '=', 'bedrock.amazonaws.com'),
     logs.FilterPattern.any(...BEDROCK_INFERENCE_EVENT_NAMES.map(name => logs.FilterPattern.stringValue('$.eventName', '=', name))),
@@ -219,7 +225,7 @@ export class InferenceAuditTrail extends Construct {
       throw new Error(`sourceRegions lists '${duplicate}' twice.`);
     }
     this.sourceRegions = [...props.sourceRegions];
-    this.sourceRegions.forEach(crossRegionInferencePattern); // validates the names before anything is created
+    this.sourceRegions.forEach(region => assertRegionName(region)); // before anything is created
     if (props.allowedInferenceRegions !== undefined && props.allowedInferenceRegions.length === 0) {
       throw new Error('allowedInferenceRegions is empty: list the regions inference may run in, or leave it out for no residency check.');
     }

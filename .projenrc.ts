@@ -87,9 +87,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   eslintOptions: {
-    dirs: ['lib', 'lambda', 'scripts'],
+    dirs: ['lib', 'lambda', 'scripts', 'dev'],
     // The handler and scripts import build-time dependencies that esbuild bundles or that only developers run.
-    devdirs: ['test', 'bin', 'lambda', 'scripts', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'dev', 'bin', 'lambda', 'scripts', 'projenrc', '.projenrc.ts'],
   },
 });
 
@@ -110,7 +110,7 @@ eslintrc?.addOverride('settings.import/resolver.typescript.project', './tsconfig
 new TypescriptConfig(project, {
   fileName: 'tsconfig.dev.json',
   extends: javascript.TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
-  include: ['lib/**/*.ts', 'lambda/**/*.ts', 'scripts/**/*.ts', 'bin/**/*.ts', 'test/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'],
+  include: ['lib/**/*.ts', 'lambda/**/*.ts', 'scripts/**/*.ts', 'dev/**/*.ts', 'bin/**/*.ts', 'test/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'],
   exclude: ['node_modules', 'cdk.out'],
   compilerOptions: { rootDir: '.', noEmit: true, types: ['jest', 'node'] },
 });
@@ -136,7 +136,7 @@ project.testTask.prependSpawn(bundle);
 
 project.addTask('serve', {
   description: 'Serve the invoker routes on 127.0.0.1 for local development (see --help)',
-  exec: 'ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json lambda/invoker/local-server.ts',
+  exec: 'ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json lambda/invoker/host/local-server.ts',
   receiveArgs: true,
 });
 project.addTask('update-profiles', {

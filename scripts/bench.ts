@@ -1,6 +1,6 @@
 /**
  * Invoker benchmark (loopback only, bounded, stops by itself). The fake Bedrock runs in a CHILD process
- * (scripts/fake-bedrock-process.ts), so its CPU does not queue behind the load generator's.
+ * (dev/fake-bedrock/fake-bedrock-process.ts), so its CPU does not queue behind the load generator's.
  *
  *  1. overhead: what the handler adds on top of the Bedrock call, as in Lambda. In this process, against
  *     the same fake, with the same SDK client configuration (the handler's own BedrockClients: HTTP/1.1
@@ -29,17 +29,17 @@ import * as http from 'node:http';
 /* eslint-disable import/no-extraneous-dependencies -- a dev script: it calls the SDK directly to measure the baseline */
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { FakeBedrockProcess, startFakeBedrockProcess } from './fake-bedrock-process';
-import { requestFromApiGatewayEvent } from '../lambda/invoker/api-gateway-event';
+import { FakeBedrockProcess, startFakeBedrockProcess } from '../dev/fake-bedrock/fake-bedrock-process';
+import { requestFromApiGatewayEvent } from '../lambda/invoker/host/api-gateway-event';
 import { BedrockClients } from '../lambda/invoker/bedrock-clients';
-import { handleRequest } from '../lambda/invoker/handle-request';
-import { LocalServer, startLocalServer } from '../lambda/invoker/local-server';
+import { handleRequest } from '../lambda/invoker/http/handle-request';
+import { LocalServer, startLocalServer } from '../lambda/invoker/host/local-server';
 import { createInvokerRuntime, InvokerRuntime } from '../lambda/invoker/runtime';
 import { INVOKER_HEADERS, InvokerRuntimeConfig } from '../lib/shared/invoker-config';
-import { faults } from '../test/fake-bedrock/faults';
-import { isolateEnvironment } from '../test/fake-bedrock/offline-environment';
-import { CollectingSink } from '../test/support/collecting-sink';
-import { restProxyEvent } from '../test/support/rest-proxy-event';
+import { faults } from '../dev/fake-bedrock/faults';
+import { isolateEnvironment } from '../dev/fake-bedrock/offline-environment';
+import { CollectingSink } from '../dev/collecting-sink';
+import { restProxyEvent } from '../dev/rest-proxy-event';
 
 const CONFIG: InvokerRuntimeConfig = {
   geography: 'eu',

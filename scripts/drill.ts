@@ -6,9 +6,9 @@
  *   npx projen drill -- [--healthy-seconds 3] [--outage-seconds 8] [--recovery-seconds 8] [--fault throttle|unavailable|hang] [--rps 20]
  */
 import * as http from 'node:http';
-import { startLocalServer } from '../lambda/invoker/local-server';
-import { Fault, faults, startFakeBedrock } from '../test/fake-bedrock/fake-bedrock';
-import { isolateEnvironment } from '../test/fake-bedrock/offline-environment';
+import { startLocalServer } from '../lambda/invoker/host/local-server';
+import { Fault, faults, startFakeBedrock } from '../dev/fake-bedrock/fake-bedrock';
+import { isolateEnvironment } from '../dev/fake-bedrock/offline-environment';
 
 const REGIONS = ['eu-west-1', 'eu-central-1', 'eu-west-3'];
 

@@ -18,14 +18,14 @@ import {
   GetInferenceProfileCommand,
   ListInferenceProfilesCommand,
 } from '@aws-sdk/client-bedrock';
-import { geographyOfProfileId, Geography, partitionOfRegion } from '../lib/geography';
+import { geographyOfProfileId, Geography, partitionOfRegion } from '../lib/profiles/geography';
 import {
   ALL_COMMERCIAL_REGIONS,
   BUNDLED_CATALOG_PATH,
   CatalogDocument,
   CatalogProfileEntry,
   parseCatalog,
-} from '../lib/profile-catalog';
+} from '../lib/profiles/private/catalog-document';
 
 /** What the script needs from a `GetInferenceProfile` response (a subset of the SDK's output). */
 export interface ProfileDescription {

@@ -4,10 +4,10 @@
  * POST /converse-stream, POST /invoke and GET /health. Everything else lives in the runtime-agnostic
  * core (`handle-request.ts`), which the local dev server uses too.
  */
-import type { AwsLambdaGlobal } from './awslambda';
+import type { AwsLambdaGlobal } from './host/awslambda';
 import type { ClientInstrumentation } from './bedrock-clients';
 import { createInvokerRuntime, InvokerRuntime } from './runtime';
-import { createStreamingHandler } from './streaming-adapter';
+import { createStreamingHandler } from './host/streaming-adapter';
 import { INVOKER_CONFIG_ENV, TRACE_ENABLED_ENV } from '../../lib/shared/invoker-config';
 
 /** Provided by the Lambda Node.js runtime to response-streaming functions. */
@@ -22,7 +22,7 @@ async function loadClientInstrumentation(): Promise<ClientInstrumentation | unde
   if (process.env[TRACE_ENABLED_ENV]?.trim().toLowerCase() === 'false') {
     return undefined;
   }
-  const { createTracer } = await import('./tracing.js');
+  const { createTracer } = await import('./telemetry/tracing.js');
   const tracer = createTracer();
   return (client) => tracer.captureAWSv3Client(client);
 }

@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger'; // eslint-disable-line import/no-extraneous-dependencies
 import { BedrockClients, ClientInstrumentation } from './bedrock-clients';
-import { CircuitBreakerRegistry } from './circuit-breaker';
+import { CircuitBreakerRegistry } from './resilience/circuit-breaker';
 import type { InvokerClock } from './clock';
 import { ConfigResult, parseInvokerConfig } from './config';
-import { findGeographyViolations } from './geography-guard';
-import { createPowertoolsMetrics, PowertoolsRequestMetrics, RequestMetrics } from './invoker-metrics';
-import { createLogger } from './observability';
+import { findGeographyViolations } from './resilience/geography-guard';
+import { createPowertoolsMetrics, PowertoolsRequestMetrics, RequestMetrics } from './telemetry/invoker-metrics';
+import { createLogger } from './telemetry/observability';
 
 /** Everything a request needs that lives for the whole container: config, clients, breakers, clocks. */
 export interface InvokerRuntime extends InvokerClock {

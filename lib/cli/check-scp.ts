@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { CliIo, EXIT_DENIED, EXIT_OK, EXIT_USAGE, messageOf, parseCommandLine, PROCESS_IO } from './cli-io';
-import { CrossRegionInferenceProfile } from '../cross-region-inference-profile';
-import { InferenceProfileCatalog } from '../inference-profile-catalog';
-import { checkCrossRegionCall, CheckRow, IAM_SIMULATE_PACKAGE, readScpFile, ScpSimulator, suggestedGenerateCommand } from '../scp-checker';
+import { CliIo, EXIT_DENIED, EXIT_OK, EXIT_USAGE, messageOf, parseCommandLine, PROCESS_IO } from '../shared/command-line';
+import { CrossRegionInferenceProfile } from '../profiles/cross-region-inference-profile';
+import { InferenceProfileCatalog } from '../profiles/inference-profile-catalog';
+import { checkCrossRegionCall, CheckRow, IAM_SIMULATE_PACKAGE, readScpFile, ScpSimulator, suggestedGenerateCommand } from '../guardrails/private/scp-checker';
 
 const USAGE = `Usage: check-scp --scp FILE [--scp FILE ...] --profile ID --source-region REGION [--catalog FILE]
 

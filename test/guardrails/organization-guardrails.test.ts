@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { GLOBAL_SONNET, US_HAIKU } from './support';
 import { CrossRegionInferenceScp, CrossRegionInferenceScpPolicy } from '../../lib';
-import { crossRegionScpDocument, SCP_SIDS } from '../../lib/scp-statements';
+import { crossRegionScpDocument, SCP_SIDS } from '../../lib/guardrails/private/scp-statements';
 import { nagFindings } from '../support/nag';
 
 function managementStack(): Stack {

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { deniedSteps, EU_SONNET, fixture, GLOBAL_SONNET, scpOf, US_HAIKU } from './support';
-import { INVOKE_ACTIONS } from '../../lib/invoke-policy';
+import { INVOKE_ACTIONS } from '../../lib/profiles/private/invoke-statements';
 import {
   checkCrossRegionCall, CrossRegionStep, loadIamSimulate, parseScpFile, readScpFile, ScpSimulator, suggestedGenerateCommand,
-} from '../../lib/scp-checker';
+} from '../../lib/guardrails/private/scp-checker';
 
 // The SCPs below are AWS's examples (fixtures/_source.md gives each one's URL).
 
@@ -118,7 +118,7 @@ describe('the checker inputs', () => {
     const libDir = path.join(__dirname, '..', '..', 'lib');
     const sources = (fs.readdirSync(libDir, { recursive: true }) as string[])
       .filter(f => f.endsWith('.ts') && !f.endsWith('.d.ts'));
-    expect(sources).toContain('scp-checker.ts');
+    expect(sources).toContain(path.join('guardrails', 'private', 'scp-checker.ts'));
     const offenders = sources.filter(f => /(from\s+|require\(\s*|import\(\s*)['"]@cloud-copilot\//
       .test(fs.readFileSync(path.join(libDir, f), 'utf-8')));
     expect(offenders).toEqual([]);

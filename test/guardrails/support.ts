@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { CrossRegionInferenceProfile } from '../../lib/cross-region-inference-profile';
-import { CheckRow, readScpFile, ScpFile } from '../../lib/scp-checker';
+import { CrossRegionInferenceProfile } from '../../lib/profiles/cross-region-inference-profile';
+import { CheckRow, readScpFile, ScpFile } from '../../lib/guardrails/private/scp-checker';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { CrossRegionInferenceProfile, InferenceAuditTrail, InvokerAlarms, RegionalInvoker } from '../../lib';
-import { auditTrailRunbookEntries, invokerAlarmsRunbookEntries, renderRunbook, Runbook, RunbookModel } from '../../lib/runbook';
+import { auditTrailRunbookEntries, invokerAlarmsRunbookEntries, renderRunbook, Runbook, RunbookModel } from '../../lib/observability/private/runbook';
 
 const FAILOVER_TIME = {
   worstCaseSeconds: 150,

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeBedrockControlPlane, FakeRegion } from './fake-bedrock-control-plane';
-import { InferenceProfileCatalog } from '../../lib/inference-profile-catalog';
-import { BUNDLED_CATALOG_PATH, CatalogDocument, CatalogProfileEntry, parseCatalog } from '../../lib/profile-catalog';
+import { InferenceProfileCatalog } from '../../lib/profiles/inference-profile-catalog';
+import { BUNDLED_CATALOG_PATH, CatalogDocument, CatalogProfileEntry, parseCatalog } from '../../lib/profiles/private/catalog-document';
 import {
   createLimiter,
   diffCatalogs,
@@ -11,7 +11,7 @@ import {
   mergeProfiles,
   regionOfModelArn,
 } from '../../scripts/update-profiles';
-import { installLoopbackGuard } from '../fake-bedrock/loopback-guard';
+import { installLoopbackGuard } from '../../dev/fake-bedrock/loopback-guard';
 
 const HAIKU = 'us.anthropic.claude-3-haiku-20240307-v1:0';
 const NOVA_LITE = 'us.amazon.nova-lite-v1:0';

@@ -1,0 +1,2 @@
+export { CrossRegionScpOptions } from './private/scp-statements';
+export * from './organization-guardrails';

@@ -1,0 +1,2 @@
+export * from './invoker-authorization';
+export * from './regional-invoker';

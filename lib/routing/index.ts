@@ -1,0 +1,2 @@
+export * from './routing-pattern';
+export * from './cross-region-inference-api';

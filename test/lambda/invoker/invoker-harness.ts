@@ -1,0 +1,111 @@
+import * as http from 'node:http';
+import { LocalServer, startLocalServer } from '../../../lambda/invoker/host/local-server';
+import type { InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
+import { FakeBedrock, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
+
+/** Default profile of the test configurations. */
+export const PROFILE = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+/** A three-region EU configuration with short, test-friendly timings. */
+export function testConfig(overrides: Partial<InvokerRuntimeConfig> = {}): InvokerRuntimeConfig {
+  return {
+    geography: 'eu',
+    regionPlan: ['eu-west-1', 'eu-central-1', 'eu-west-3'],
+    profileIds: [PROFILE, 'eu.amazon.nova-pro-v1:0'],
+    deadlineMs: 8_000,
+    attemptTimeoutMs: 1_500,
+    firstTokenTimeoutMs: 1_000,
+    maxBodyBytes: 64 * 1024,
+    breakerFailureThreshold: 100,
+    breakerCooldownMs: 60_000,
+    backoffBaseMs: 20,
+    backoffMaxMs: 100,
+    ...overrides,
+  };
+}
+
+export { isolateEnvironment } from '../../../dev/fake-bedrock/offline-environment';
+
+/** A client-visible answer. */
+export interface Answer {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly text: string;
+  /** The body parsed as JSON (undefined if it is not JSON). */
+  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience over arbitrary JSON bodies
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** Sends one HTTP request to the local server (keep-alive) and reads the whole answer. */
+export function send(baseUrl: string, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Answer> {
+  const url = new URL(path, baseUrl);
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method, agent, headers: { 'content-type': 'application/json', ...headers } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
+      });
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** A minimal valid Converse body. */
+export function converseBody(extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Hello' }] }], ...extra });
+}
+
+/** One parsed Server-Sent Event. */
+export interface SseEvent {
+  readonly event: string;
+  readonly data: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- arbitrary JSON payloads
+}
+
+/** Parses an SSE body into events. */
+export function parseSse(text: string): SseEvent[] {
+  return text.split('\n\n').filter((block) => block.trim() !== '').map((block) => {
+    const lines = block.split('\n');
+    const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? '';
+    const data = lines.find((line) => line.startsWith('data: '))?.slice(6) ?? 'null';
+    return { event, data: JSON.parse(data) };
+  });
+}
+
+/** A fake Bedrock plus a local invoker server pointed at it. */
+export interface Rig {
+  readonly fake: FakeBedrock;
+  readonly server: LocalServer;
+  close(): Promise<void>;
+}
+
+/** Starts a fake and the real handler (through the local server) with `config`. */
+export async function startRig(config: InvokerRuntimeConfig, fake?: FakeBedrock): Promise<Rig> {
+  const bedrock = fake ?? await startFakeBedrock();
+  const server = await startLocalServer({ port: 0, config, endpoint: bedrock.url });
+  return {
+    fake: bedrock,
+    server,
+    close: async () => {
+      await server.close();
+      if (fake === undefined) {
+        await bedrock.close();
+      }
+    },
+  };
+}
+
+/** Frees the shared keep-alive agent (afterAll). */
+export function closeClientAgent(): void {
+  agent.destroy();
+}

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { InferenceAuditTrail } from './inference-audit-trail';
 import { RegionalInvoker } from '../invoker/regional-invoker';
-import { INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, INVOKER_SERVICE_DIMENSION } from '../shared/invoker-config';
+import { geographyPrefixOf, INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, INVOKER_SERVICE_DIMENSION } from '../shared/invoker-config';
 
 /** One deployed invoker, as plain data (so the dashboard can live in another region's stack). */
 export interface DashboardInvoker {
@@ -138,7 +138,6 @@ export interface CrossRegionDashboardProps {
 const BEDROCK_NAMESPACE = 'AWS/Bedrock';
 const ROUTE53_METRICS_REGION = 'us-east-1';
 const MINUTE = Duration.minutes(1);
-const PROFILE_PREFIX = /^(global|us-gov|us|eu|apac|jp|au|ca|in)\./;
 
 /**
  * One CloudWatch dashboard for a cross-region deployment, in the routing stack (any region): which
@@ -165,7 +164,8 @@ export class CrossRegionDashboard extends Construct {
 
   /** The foundation model id of an inference profile id (the id without its geography prefix). */
   public static modelIdOf(profileId: string): string {
-    return profileId.replace(PROFILE_PREFIX, '');
+    const prefix = geographyPrefixOf(profileId);
+    return prefix === undefined ? profileId : profileId.slice(prefix.length + 1);
   }
 
   /** The dashboard. */

@@ -1,3 +1,5 @@
+import { geographyPrefixOf } from '../shared/invoker-config';
+
 /**
  * The geography of a system-defined cross-region inference profile: the prefix of its id.
  *
@@ -23,17 +25,13 @@ export enum Geography {
   GLOBAL = 'global',
 }
 
-/** Every geography, longest prefix first so that `us-gov.` is matched before `us.`. */
-const GEOGRAPHIES_BY_PREFIX_LENGTH: readonly Geography[] = Object.values(Geography)
-  .sort((a, b) => b.length - a.length);
-
 /**
  * The geography named by a profile id's prefix, or `undefined` when the id has no known prefix.
  *
  * @internal
  */
 export function geographyOfProfileId(profileId: string): Geography | undefined {
-  return GEOGRAPHIES_BY_PREFIX_LENGTH.find(geo => profileId.startsWith(`${geo}.`));
+  return geographyPrefixOf(profileId) as Geography | undefined;
 }
 
 /**

@@ -1,10 +1,7 @@
-import { GEOGRAPHY_REGIONS, InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
+import { GEOGRAPHY_REGIONS, geographyPrefixOf, InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
 
 /** Geography whose guard is the configured region plan itself (it may reach every commercial region). */
 export const GLOBAL_GEOGRAPHY = 'global';
-
-/** Profile id prefixes that name a geography, e.g. `eu.anthropic.claude-...`. */
-const GEOGRAPHY_PREFIX = /^(global|us-gov|us|eu|apac|jp|au|ca)\./;
 
 /** Thrown (and caught by the handler) when a call would leave the configured geography. */
 export class GeographyViolationError extends Error {
@@ -52,7 +49,7 @@ export function findGeographyViolations(config: Pick<InvokerRuntimeConfig, 'geog
     }
   }
   for (const profileId of config.profileIds) {
-    const prefix = GEOGRAPHY_PREFIX.exec(profileId)?.[1];
+    const prefix = geographyPrefixOf(profileId);
     if (prefix !== undefined && prefix !== config.geography) {
       violations.push(`profile '${profileId}' belongs to geography '${prefix}', not '${config.geography}'`);
     }

@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { allowCloudWatchLogsToUseKey } from '../private/cloudwatch-logs-key-access';
+import { invokerMetric } from '../private/metric-identity';
 import { CrossRegionInferenceProfile } from '../profiles/cross-region-inference-profile';
 import { Geography } from '../profiles/geography';
 import { InvokerAuthorization, InvokerAuthorizationKind } from './invoker-authorization';
@@ -16,7 +17,7 @@ import { planRegions } from './private/region-plan';
 import { planTimeouts, TimeoutBudget } from './private/timeout-budget';
 import { ResidencyConstraint } from '../profiles/residency-constraint';
 import {
-  INVOKER_CONFIG_ENV, INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, INVOKER_SERVICE_DIMENSION, InvokerRuntimeConfig, TRACE_ENABLED_ENV,
+  INVOKER_CONFIG_ENV, INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, InvokerRuntimeConfig, TRACE_ENABLED_ENV,
 } from '../shared/invoker-config';
 
 /** Where the build puts the bundled handler (`npx projen bundle`); the npm package ships it. */
@@ -341,19 +342,8 @@ export class RegionalInvoker extends Construct {
    * @param sourceRegion the source region called; defaults to this invoker's own region
    */
   public metric(metricName: string, sourceRegion?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    const known = Object.values(INVOKER_METRIC_NAMES) as string[];
-    if (!known.includes(metricName)) {
-      throw new Error(`Unknown invoker metric '${metricName}'. Use one of: ${known.join(', ')}.`);
-    }
-    return new cloudwatch.Metric({
-      namespace: INVOKER_METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { [INVOKER_SERVICE_DIMENSION]: this.serviceName, Region: sourceRegion ?? this.regionPlan[0] },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(1),
-      region: Stack.of(this).region,
-      ...props,
-    });
+    return invokerMetric({ serviceName: this.serviceName, calledRegion: sourceRegion ?? this.regionPlan[0], storedInRegion: Stack.of(this).region },
+      metricName, props);
   }
 
   /** Bedrock errors (5xx, 529, timeouts, resets) met in this invoker's own region, per minute. */

@@ -1,0 +1,58 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, INVOKER_SERVICE_DIMENSION } from '../shared/invoker-config';
+
+/**
+ * The identity of the metrics the constructs read: the one place that says which namespace, name,
+ * dimensions and region a metric has, so that the invoker's own `metric()`, the alarms, the health-check
+ * alarms and the dashboard cannot drift apart from each other or from what the handler publishes.
+ */
+
+/** Which invoker metric series to read. */
+export interface InvokerMetricIdentity {
+  /** The invoker's `service` dimension (its `POWERTOOLS_SERVICE_NAME`). */
+  readonly serviceName: string;
+  /** The source region the invoker called (the `Region` dimension). */
+  readonly calledRegion: string;
+  /** The region the invoker is deployed in, where its metrics are stored. */
+  readonly storedInRegion: string;
+}
+
+/** Every metric name the handler publishes. */
+const KNOWN_INVOKER_METRICS: readonly string[] = Object.values(INVOKER_METRIC_NAMES);
+
+/**
+ * One of the invoker's own metrics (per minute, `Sum` unless `options` say otherwise).
+ *
+ * @throws when `metricName` is not a metric the handler publishes
+ */
+export function invokerMetric(identity: InvokerMetricIdentity, metricName: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  if (!KNOWN_INVOKER_METRICS.includes(metricName)) {
+    throw new Error(`Unknown invoker metric '${metricName}'. Use one of: ${KNOWN_INVOKER_METRICS.join(', ')}.`);
+  }
+  return new cloudwatch.Metric({
+    namespace: INVOKER_METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { [INVOKER_SERVICE_DIMENSION]: identity.serviceName, Region: identity.calledRegion },
+    statistic: cloudwatch.Stats.SUM,
+    period: Duration.minutes(1),
+    region: identity.storedInRegion,
+    ...options,
+  });
+}
+
+/** Route 53 publishes health-check metrics in this region only. */
+export const ROUTE53_METRICS_REGION = 'us-east-1';
+
+/** A Route 53 health check's status per minute (`Minimum`: 1 = healthy, 0 = unhealthy). */
+export function healthCheckStatusMetric(healthCheckId: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Route53',
+    metricName: 'HealthCheckStatus',
+    dimensionsMap: { HealthCheckId: healthCheckId },
+    statistic: cloudwatch.Stats.MINIMUM,
+    period: Duration.minutes(1),
+    region: ROUTE53_METRICS_REGION,
+    ...options,
+  });
+}

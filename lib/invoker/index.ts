@@ -1,2 +1,3 @@
 export * from './invoker-authorization';
+export * from './invoker-settings';
 export * from './regional-invoker';

@@ -1,91 +1,14 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { InferenceAuditTrail } from './inference-audit-trail';
+import { BedrockModelIdDimension, DashboardAudit, DashboardHealthCheck, DashboardInvoker, TokenPrice } from './dashboard-inputs';
+import { bedrockWidget, modelIdOf } from './private/dashboard-bedrock-widgets';
+import { costWidgets } from './private/dashboard-cost-widgets';
+import { auditWidget, healthCheckWidget } from './private/dashboard-health-and-audit-widgets';
+import {
+  errorsWidget, failoverWidget, headerWidget, latencyWidget, secondaryShareWidget, servingWidget, timeToFirstTokenWidget,
+} from './private/dashboard-invoker-widgets';
 import { RegionalInvoker } from '../invoker/regional-invoker';
-import { geographyPrefixOf, INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, INVOKER_SERVICE_DIMENSION } from '../shared/invoker-config';
-
-/** One deployed invoker, as plain data (so the dashboard can live in another region's stack). */
-export interface DashboardInvoker {
-  /** The region the invoker is deployed in (where its metrics are stored). */
-  readonly region: string;
-  /** The invoker's `service` metric dimension ({@link RegionalInvoker.serviceName}). */
-  readonly serviceName: string;
-  /** The inference profile ids the invoker calls ({@link RegionalInvoker.profiles}). */
-  readonly profileIds: string[];
-  /**
-   * The source regions the invoker calls, own region first ({@link RegionalInvoker.regionPlan}).
-   *
-   * @default - only `region`
-   */
-  readonly regionPlan?: string[];
-  /**
-   * The region's role in the routing, shown in labels and the header (for example 'primary', 'secondary', 'active').
-   *
-   * @default 'active'
-   */
-  readonly role?: string;
-}
-
-/** A Route 53 health check to chart. */
-export interface DashboardHealthCheck {
-  /** The region whose endpoint the health check watches (used in the label). */
-  readonly region: string;
-  /** The health check id (a token of the same stack is fine). */
-  readonly healthCheckId: string;
-  /**
-   * What the check belongs to, shown before the region in the label (for example the endpoint name,
-   * when several endpoints share regions).
-   *
-   * @default - the region alone
-   */
-  readonly name?: string;
-}
-
-/**
- * Token prices of one inference profile. Bedrock bills cross-region inference at the price of the
- * SOURCE region (the region the profile was called in), whichever region ran the request, so the
- * dashboard multiplies the token counts recorded in each source region by that source region's price.
- */
-export interface TokenPrice {
-  /** The inference profile id. */
-  readonly profileId: string;
-  /** Price of 1,000 input tokens, in your billing currency (e.g. USD). */
-  readonly inputPricePer1kTokens: number;
-  /** Price of 1,000 output tokens, in your billing currency. */
-  readonly outputPricePer1kTokens: number;
-  /**
-   * The source region this price applies to. A price with a region wins over one without.
-   *
-   * @default - every source region
-   */
-  readonly region?: string;
-}
-
-/** Which value of the `AWS/Bedrock` `ModelId` dimension to chart for cross-region calls. */
-export enum BedrockModelIdDimension {
-  /**
-   * The inference profile id (e.g. `eu.anthropic.claude-3-7-sonnet-20250219-v1:0`). What community
-   * dashboards observe for cross-region calls; not confirmed in AWS documentation.
-   */
-  PROFILE_ID = 'PROFILE_ID',
-  /** The foundation model id (the profile id without its geography prefix). */
-  MODEL_ID = 'MODEL_ID',
-  /**
-   * Both, as separate lines (use it to find out which one your account records with `list-metrics`).
-   * Model-id lines may include direct, non-cross-region calls of that model in the region; the cost
-   * estimate adds both.
-   */
-  PROFILE_AND_MODEL_ID = 'PROFILE_AND_MODEL_ID',
-}
-
-/** The audit metric published by an {@link InferenceAuditTrail}. */
-export interface DashboardAudit {
-  /** The region of the audit trail's log group (where its metric filters publish). */
-  readonly region: string;
-  /** The source regions it counts (its `sourceRegions`). */
-  readonly sourceRegions: string[];
-}
 
 /** Properties of a {@link CrossRegionDashboard}. */
 export interface CrossRegionDashboardProps {
@@ -135,10 +58,6 @@ export interface CrossRegionDashboardProps {
   readonly defaultInterval?: Duration;
 }
 
-const BEDROCK_NAMESPACE = 'AWS/Bedrock';
-const ROUTE53_METRICS_REGION = 'us-east-1';
-const MINUTE = Duration.minutes(1);
-
 /**
  * One CloudWatch dashboard for a cross-region deployment, in the routing stack (any region): which
  * region serves, how much the secondaries serve, failovers, latency, errors and throttles, the Route 53
@@ -164,22 +83,18 @@ export class CrossRegionDashboard extends Construct {
 
   /** The foundation model id of an inference profile id (the id without its geography prefix). */
   public static modelIdOf(profileId: string): string {
-    const prefix = geographyPrefixOf(profileId);
-    return prefix === undefined ? profileId : profileId.slice(prefix.length + 1);
+    return modelIdOf(profileId);
   }
 
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
-
-  private readonly invokers: Required<DashboardInvoker>[];
-  private readonly modelIdDimension: BedrockModelIdDimension;
 
   constructor(scope: Construct, id: string, props: CrossRegionDashboardProps) {
     super(scope, id);
     if (props.invokers.length === 0) {
       throw new Error('CrossRegionDashboard needs at least one invoker in `invokers`.');
     }
-    this.invokers = props.invokers.map((invoker, i) => {
+    const invokers: Required<DashboardInvoker>[] = props.invokers.map((invoker, i) => {
       for (const [name, value] of [['region', invoker.region], ['serviceName', invoker.serviceName]] as const) {
         if (Token.isUnresolved(value)) {
           throw new Error(`invokers[${i}].${name} must be a plain string (the dashboard may be in another region's stack); got a token.`);
@@ -198,317 +113,41 @@ export class CrossRegionDashboard extends Construct {
         }
       }
     }
-    this.modelIdDimension = props.bedrockModelIdDimension ?? BedrockModelIdDimension.PROFILE_ID;
+    const modelIdDimension = props.bedrockModelIdDimension ?? BedrockModelIdDimension.PROFILE_ID;
+    const bedrock = (title: string, metricNames: string[], statistic: string) =>
+      bedrockWidget(invokers, modelIdDimension, title, metricNames, statistic);
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Resource', {
       dashboardName: props.dashboardName,
       defaultInterval: props.defaultInterval ?? Duration.hours(3),
     });
-    this.dashboard.addWidgets(this.header());
-    this.dashboard.addWidgets(this.servingWidget(), this.secondaryShareWidget());
-    this.dashboard.addWidgets(this.failoverWidget(), this.errorsWidget());
-    this.dashboard.addWidgets(this.latencyWidget(), this.timeToFirstTokenWidget());
+    this.dashboard.addWidgets(headerWidget(invokers));
+    this.dashboard.addWidgets(servingWidget(invokers), secondaryShareWidget(invokers));
+    this.dashboard.addWidgets(failoverWidget(invokers), errorsWidget(invokers));
+    this.dashboard.addWidgets(latencyWidget(invokers), timeToFirstTokenWidget(invokers));
     const healthAndAudit: cloudwatch.IWidget[] = [];
     if (props.healthChecks && props.healthChecks.length > 0) {
-      healthAndAudit.push(this.healthCheckWidget(props.healthChecks));
+      healthAndAudit.push(healthCheckWidget(props.healthChecks));
     }
     if (props.audit) {
-      healthAndAudit.push(this.auditWidget(props.audit));
+      healthAndAudit.push(auditWidget(props.audit));
     }
     if (healthAndAudit.length > 0) {
       this.dashboard.addWidgets(...healthAndAudit);
     }
     this.dashboard.addWidgets(
-      this.bedrockWidget('Bedrock invocations (AWS/Bedrock) by source region and model', ['Invocations'], cloudwatch.Stats.SUM),
-      this.bedrockWidget('Bedrock model latency p90 (InvocationLatency, ms)', ['InvocationLatency'], cloudwatch.Stats.p(90)),
+      bedrock('Bedrock invocations (AWS/Bedrock) by source region and model', ['Invocations'], cloudwatch.Stats.SUM),
+      bedrock('Bedrock model latency p90 (InvocationLatency, ms)', ['InvocationLatency'], cloudwatch.Stats.p(90)),
     );
     this.dashboard.addWidgets(
-      this.bedrockWidget('Bedrock throttles and server errors by source region', ['InvocationThrottles', 'InvocationServerErrors'], cloudwatch.Stats.SUM),
-      this.bedrockWidget('Tokens in and out by source region (billed there)', ['InputTokenCount', 'OutputTokenCount'], cloudwatch.Stats.SUM),
+      bedrock('Bedrock throttles and server errors by source region', ['InvocationThrottles', 'InvocationServerErrors'], cloudwatch.Stats.SUM),
+      bedrock('Tokens in and out by source region (billed there)', ['InputTokenCount', 'OutputTokenCount'], cloudwatch.Stats.SUM),
     );
     if (props.prices && props.prices.length > 0) {
-      this.addCostWidgets(props.prices);
-    }
-  }
-
-  private header(): cloudwatch.TextWidget {
-    const rows = this.invokers.map(i => `| ${i.region} | ${i.role} | ${i.serviceName} | ${i.regionPlan.join(' → ')} | ${i.profileIds.join(', ')} |`);
-    return new cloudwatch.TextWidget({
-      width: 24,
-      height: 2 + Math.ceil(rows.length / 2) + 2,
-      markdown: [
-        '# Bedrock cross-region inference',
-        '| Region | Role | Service | Calls (in order) | Profiles |',
-        '|---|---|---|---|---|',
-        ...rows,
-      ].join('\n'),
-    });
-  }
-
-  private invokerMetric(invoker: Required<DashboardInvoker>, metricName: string, calledRegion: string,
-    statistic: string, label: string): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: INVOKER_METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { [INVOKER_SERVICE_DIMENSION]: invoker.serviceName, Region: calledRegion },
-      statistic,
-      period: MINUTE,
-      region: invoker.region,
-      label,
-    });
-  }
-
-  /** `eu-central-1 (secondary of primary eu-west-1)`-style labels; short when there is one invoker. */
-  private servedLabel(invoker: Required<DashboardInvoker>, calledRegion: string): string {
-    return calledRegion === invoker.region
-      ? `${calledRegion} (${invoker.role})`
-      : `${calledRegion} (fallback of ${invoker.region})`;
-  }
-
-  private perCalledRegion(metricName: string, statistic: string, suffix = ''): cloudwatch.IMetric[] {
-    return this.invokers.flatMap(invoker => invoker.regionPlan.map(called =>
-      this.invokerMetric(invoker, metricName, called, statistic, `${this.servedLabel(invoker, called)}${suffix}`)));
-  }
-
-  private servingWidget(): cloudwatch.GraphWidget {
-    return new cloudwatch.GraphWidget({
-      title: 'Which region is serving? (requests served per minute)',
-      left: this.perCalledRegion(INVOKER_METRIC_NAMES.requests, cloudwatch.Stats.SUM),
-      stacked: true,
-      width: 12,
-      leftYAxis: { min: 0, showUnits: false },
-    });
-  }
-
-  private secondaryShareWidget(): cloudwatch.GraphWidget {
-    const shares = this.invokers.map((invoker, index) => {
-      const metrics: Record<string, cloudwatch.IMetric> = {
-        [`own${index}`]: this.invokerMetric(invoker, INVOKER_METRIC_NAMES.requests, invoker.region, cloudwatch.Stats.SUM, 'own'),
-      };
-      invoker.regionPlan.slice(1).forEach((called, j) => {
-        metrics[`sec${index}x${j}`] = this.invokerMetric(invoker, INVOKER_METRIC_NAMES.servedBySecondary, called, cloudwatch.Stats.SUM, called);
-      });
-      const secondary = Object.keys(metrics).slice(1).map(k => `FILL(${k}, 0)`);
-      const secondarySum = secondary.length > 0 ? `(${secondary.join(' + ')})` : '0';
-      return new cloudwatch.MathExpression({
-        expression: `100 * ${secondarySum} / (FILL(own${index}, 0) + ${secondarySum})`,
-        usingMetrics: metrics,
-        period: MINUTE,
-        label: `Invoker in ${invoker.region} (${invoker.role}): % served by a fallback region`,
-        searchRegion: invoker.region,
-      });
-    });
-    return new cloudwatch.GraphWidget({
-      title: 'Share served by secondary regions (%)',
-      left: shares,
-      width: 12,
-      leftYAxis: { min: 0, max: 100, showUnits: false },
-      leftAnnotations: [{ value: 50, label: 'Secondary majority', color: cloudwatch.Color.RED }],
-    });
-  }
-
-  private failoverWidget(): cloudwatch.GraphWidget {
-    return new cloudwatch.GraphWidget({
-      title: 'Failovers (left) and Bedrock attempts (right) per called region',
-      left: this.perCalledRegion(INVOKER_METRIC_NAMES.failovers, cloudwatch.Stats.SUM, ' failovers'),
-      right: this.perCalledRegion(INVOKER_METRIC_NAMES.attempts, cloudwatch.Stats.SUM, ' attempts'),
-      width: 12,
-      leftYAxis: { min: 0, showUnits: false },
-      rightYAxis: { min: 0, showUnits: false },
-    });
-  }
-
-  private errorsWidget(): cloudwatch.GraphWidget {
-    const classes: Array<[string, string]> = [
-      [INVOKER_METRIC_NAMES.throttles, ' throttles (429)'],
-      [INVOKER_METRIC_NAMES.errors, ' server errors (5xx, 529, timeouts)'],
-      [INVOKER_METRIC_NAMES.clientErrors, ' client errors (4xx)'],
-    ];
-    return new cloudwatch.GraphWidget({
-      title: 'Errors and throttles by class, per called region',
-      left: classes.flatMap(([name, suffix]) => this.perCalledRegion(name, cloudwatch.Stats.SUM, suffix)),
-      width: 12,
-      leftYAxis: { min: 0, showUnits: false },
-    });
-  }
-
-  private latencyWidget(): cloudwatch.GraphWidget {
-    const stats = [cloudwatch.Stats.p(50), cloudwatch.Stats.p(90), cloudwatch.Stats.p(99)];
-    return new cloudwatch.GraphWidget({
-      title: 'Latency seen by callers, p50 / p90 / p99 per serving region (ms)',
-      left: stats.flatMap(stat => this.perCalledRegion(INVOKER_METRIC_NAMES.latency, stat, ` ${stat}`)),
-      width: 12,
-      leftYAxis: { min: 0, showUnits: false },
-    });
-  }
-
-  private timeToFirstTokenWidget(): cloudwatch.GraphWidget {
-    const stats = [cloudwatch.Stats.p(50), cloudwatch.Stats.p(90)];
-    return new cloudwatch.GraphWidget({
-      title: 'Time to first token (streaming), p50 / p90 per serving region (ms)',
-      left: stats.flatMap(stat => this.perCalledRegion(INVOKER_METRIC_NAMES.timeToFirstToken, stat, ` ${stat}`)),
-      width: 12,
-      leftYAxis: { min: 0, showUnits: false },
-    });
-  }
-
-  private healthCheckWidget(healthChecks: DashboardHealthCheck[]): cloudwatch.GraphWidget {
-    return new cloudwatch.GraphWidget({
-      title: 'Are the Route 53 health checks passing? (1 = healthy, 0 = unhealthy)',
-      left: healthChecks.map(check => new cloudwatch.Metric({
-        namespace: 'AWS/Route53',
-        metricName: 'HealthCheckStatus',
-        dimensionsMap: { HealthCheckId: check.healthCheckId },
-        statistic: cloudwatch.Stats.MINIMUM,
-        period: MINUTE,
-        region: ROUTE53_METRICS_REGION,
-        label: check.name === undefined ? `${check.region} health check` : `${check.name} ${check.region} health check`,
-      })),
-      width: 12,
-      leftYAxis: { min: 0, max: 1, showUnits: false },
-    });
-  }
-
-  private auditWidget(audit: DashboardAudit): cloudwatch.GraphWidget {
-    return new cloudwatch.GraphWidget({
-      title: 'Inference that ran outside its source region (CloudTrail, delayed ~5-15 min)',
-      left: audit.sourceRegions.map(source => new cloudwatch.Metric({
-        namespace: InferenceAuditTrail.METRIC_NAMESPACE,
-        metricName: InferenceAuditTrail.METRIC_NAME,
-        dimensionsMap: { [InferenceAuditTrail.SOURCE_REGION_DIMENSION]: source },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
-        region: audit.region,
-        label: `called in ${source}, ran elsewhere`,
-      })),
-      stacked: true,
-      width: 12,
-      leftYAxis: { min: 0, showUnits: false },
-    });
-  }
-
-  /** Source region → the profile ids called there, over every invoker's plan. */
-  private profilesBySourceRegion(): Map<string, string[]> {
-    const result = new Map<string, string[]>();
-    for (const invoker of this.invokers) {
-      for (const region of invoker.regionPlan) {
-        const ids = result.get(region) ?? [];
-        for (const id of invoker.profileIds) {
-          if (!ids.includes(id)) {
-            ids.push(id);
-          }
-        }
-        result.set(region, ids);
+      const cost = costWidgets(invokers, modelIdDimension, props.prices);
+      if (cost.length > 0) {
+        this.dashboard.addWidgets(...cost);
       }
     }
-    return result;
-  }
-
-  /** The `ModelId` values charted for one profile. */
-  private modelIdValues(profileId: string): string[] {
-    switch (this.modelIdDimension) {
-      case BedrockModelIdDimension.MODEL_ID: return [CrossRegionDashboard.modelIdOf(profileId)];
-      case BedrockModelIdDimension.PROFILE_AND_MODEL_ID: return [profileId, CrossRegionDashboard.modelIdOf(profileId)];
-      default: return [profileId];
-    }
-  }
-
-  private bedrockMetric(metricName: string, region: string, modelId: string, statistic: string, label: string): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: BEDROCK_NAMESPACE,
-      metricName,
-      dimensionsMap: { ModelId: modelId },
-      statistic,
-      period: MINUTE,
-      region,
-      label,
-    });
-  }
-
-  private bedrockWidget(title: string, metricNames: string[], statistic: string): cloudwatch.GraphWidget {
-    const metrics: cloudwatch.IMetric[] = [];
-    for (const [region, profileIds] of this.profilesBySourceRegion()) {
-      for (const profileId of profileIds) {
-        for (const modelId of this.modelIdValues(profileId)) {
-          for (const metricName of metricNames) {
-            metrics.push(this.bedrockMetric(metricName, region, modelId, statistic, `${region} ${modelId}${metricNames.length > 1 ? ` ${metricName}` : ''}`));
-          }
-        }
-      }
-    }
-    return new cloudwatch.GraphWidget({ title, left: metrics, width: 12, leftYAxis: { min: 0, showUnits: false } });
-  }
-
-  private priceFor(prices: TokenPrice[], profileId: string, region: string): TokenPrice | undefined {
-    return prices.find(p => p.profileId === profileId && p.region === region)
-      ?? prices.find(p => p.profileId === profileId && p.region === undefined);
-  }
-
-  /**
-   * Cost per source region and profile: (input tokens × input price + output tokens × output price) / 1,000,
-   * from the `AWS/Bedrock` token counts recorded in each source region (all of the account's calls of
-   * that profile there, not only the invoker's).
-   */
-  private addCostWidgets(prices: TokenPrice[]): void {
-    const perProfile: cloudwatch.IMetric[] = [];
-    const totals: cloudwatch.IMetric[] = [];
-    let r = 0;
-    for (const [region, profileIds] of this.profilesBySourceRegion()) {
-      const regionTerms: string[] = [];
-      const regionMetrics: Record<string, cloudwatch.IMetric> = {};
-      profileIds.forEach((profileId, p) => {
-        const price = this.priceFor(prices, profileId, region);
-        if (!price) {
-          return;
-        }
-        const terms: string[] = [];
-        const metrics: Record<string, cloudwatch.IMetric> = {};
-        this.modelIdValues(profileId).forEach((modelId, m) => {
-          const key = `r${r}p${p}m${m}`;
-          metrics[`${key}in`] = this.bedrockMetric('InputTokenCount', region, modelId, cloudwatch.Stats.SUM, `${modelId} input tokens`);
-          metrics[`${key}out`] = this.bedrockMetric('OutputTokenCount', region, modelId, cloudwatch.Stats.SUM, `${modelId} output tokens`);
-          terms.push(`FILL(${key}in, 0) * ${price.inputPricePer1kTokens} + FILL(${key}out, 0) * ${price.outputPricePer1kTokens}`);
-        });
-        const expression = `(${terms.join(' + ')}) / 1000`;
-        perProfile.push(new cloudwatch.MathExpression({
-          expression,
-          usingMetrics: metrics,
-          period: Duration.hours(1),
-          label: `${region} ${profileId}`,
-          searchRegion: region,
-        }));
-        regionTerms.push(expression);
-        Object.assign(regionMetrics, metrics);
-      });
-      if (regionTerms.length > 0) {
-        totals.push(new cloudwatch.MathExpression({
-          expression: regionTerms.join(' + '),
-          usingMetrics: regionMetrics,
-          period: Duration.hours(1),
-          label: `${region} total`,
-          searchRegion: region,
-        }));
-      }
-      r++;
-    }
-    if (perProfile.length === 0) {
-      return;
-    }
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Estimated Bedrock cost per hour, by source region and profile (your price table, source-region prices)',
-        left: perProfile,
-        stacked: true,
-        width: 16,
-        leftYAxis: { min: 0, showUnits: false },
-      }),
-      new cloudwatch.SingleValueWidget({
-        title: 'Estimated cost over the selected time range, per source region',
-        metrics: totals,
-        setPeriodToTimeRange: true,
-        width: 8,
-        height: 6,
-      }),
-    );
   }
 }

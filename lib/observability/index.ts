@@ -1,3 +1,4 @@
-export { InvokerAlarms, InvokerAlarmsProps } from './invoker-alarms';
-export { InferenceAuditTrail, InferenceAuditTrailProps } from './inference-audit-trail';
 export * from './cross-region-dashboard';
+export * from './dashboard-inputs';
+export * from './inference-audit-trail';
+export * from './invoker-alarms';

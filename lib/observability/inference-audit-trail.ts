@@ -1,72 +1,19 @@
-import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { assertRegionName, BEDROCK_INFERENCE_EVENT_NAMES, crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern } from './private/audit-patterns';
+import { createAuditTrailDelivery } from './private/audit-trail-delivery';
 import { createAlarmTopic, subscribeAlarmEmail } from '../private/alarm-topic';
-import { allowCloudWatchLogsToUseKey } from '../private/cloudwatch-logs-key-access';
-
-/** The Bedrock runtime calls CloudTrail logs as management events, in the source region. */
-export const BEDROCK_INFERENCE_EVENT_NAMES = ['InvokeModel', 'InvokeModelWithResponseStream', 'Converse', 'ConverseStream'];
+import { firstDuplicate } from '../private/validation';
 
 /** CloudWatch alarm math may reference at most this many metrics. */
 const MAX_ALARM_MATH_METRICS = 10;
-
-/**
- * The metric filter pattern that matches a Bedrock inference call made in `sourceRegion` that ran in
- * another region: `additionalEventData.inferenceRegion` is present and differs from the source region.
- *
- * Filter patterns compare a field only with literals, so there is one pattern per source region. The
- * explicit `= "*"` (field exists) keeps calls without `inferenceRegion` (direct, in-region model calls)
- * out whatever `!=` does with a missing field.
- */
-export function crossRegionInferencePattern(sourceRegion: string): logs.JsonPattern {
-  assertRegionName(sourceRegion);
-  return logs.FilterPattern.all(
-    logs.FilterPattern.stringValue('$.eventSource', '=', 'bedrock.amazonaws.com'),
-    logs.FilterPattern.any(...BEDROCK_INFERENCE_EVENT_NAMES.map(name => logs.FilterPattern.stringValue('$.eventName', '=', name))),
-    logs.FilterPattern.stringValue('$.awsRegion', '=', sourceRegion),
-    logs.FilterPattern.exists('$.additionalEventData.inferenceRegion'),
-    logs.FilterPattern.stringValue('$.additionalEventData.inferenceRegion', '!=', sourceRegion),
-  );
-}
-
-/** Filter patterns embed region names as literals: accept only names shaped like AWS regions. */
-function assertRegionName(region: string, list = 'sourceRegions'): void {
-  if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(region)) {
-    throw new Error(`${list} must list AWS region names such as 'eu-west-1'; got '${region}'.`);
-  }
-}
-
-/** CloudWatch Logs' longest metric filter pattern. */
-const MAX_FILTER_PATTERN_LENGTH = 1024;
-
-/**
- * The metric filter pattern that matches a Bedrock inference call made in one of `sourceRegions` that
- * ran in none of `allowedRegions`: a breach of the deployment's geography or residency rule.
- */
-export function inferenceOutsideAllowedRegionsPattern(sourceRegions: readonly string[], allowedRegions: readonly string[]): logs.JsonPattern {
-  sourceRegions.forEach(region => assertRegionName(region));
-  allowedRegions.forEach(region => assertRegionName(region, 'allowedInferenceRegions'));
-  const pattern = logs.FilterPattern.all(
-    logs.FilterPattern.stringValue('$.eventSource', '=', 'bedrock.amazonaws.com'),
-    logs.FilterPattern.any(...BEDROCK_INFERENCE_EVENT_NAMES.map(name => logs.FilterPattern.stringValue('$.eventName', '=', name))),
-    logs.FilterPattern.any(...sourceRegions.map(region => logs.FilterPattern.stringValue('$.awsRegion', '=', region))),
-    logs.FilterPattern.exists('$.additionalEventData.inferenceRegion'),
-    ...allowedRegions.map(region => logs.FilterPattern.stringValue('$.additionalEventData.inferenceRegion', '!=', region)),
-  );
-  if (pattern.logPatternString.length > MAX_FILTER_PATTERN_LENGTH) {
-    throw new Error(`The residency filter for ${sourceRegions.length} source and ${allowedRegions.length} allowed regions is `
-      + `${pattern.logPatternString.length} characters; CloudWatch Logs accepts ${MAX_FILTER_PATTERN_LENGTH}. List fewer allowedInferenceRegions `
-      + '(a global profile can run anywhere: leave the check off for it).');
-  }
-  return pattern;
-}
 
 /** Properties of an {@link InferenceAuditTrail}. */
 export interface InferenceAuditTrailProps {
@@ -220,7 +167,7 @@ export class InferenceAuditTrail extends Construct {
     if (props.sourceRegions.length === 0 || props.sourceRegions.length > MAX_ALARM_MATH_METRICS) {
       throw new Error(`sourceRegions must list 1 to ${MAX_ALARM_MATH_METRICS} regions; got ${props.sourceRegions.length}.`);
     }
-    const duplicate = props.sourceRegions.find((r, i) => props.sourceRegions.indexOf(r) !== i);
+    const duplicate = firstDuplicate(props.sourceRegions);
     if (duplicate) {
       throw new Error(`sourceRegions lists '${duplicate}' twice.`);
     }
@@ -249,26 +196,16 @@ export class InferenceAuditTrail extends Construct {
       }
       this.logGroup = props.existingLogGroup;
     } else {
-      const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-      this.encryptionKey = props.encryptionKey ?? this.createKey(removalPolicy);
-      const logGroup = new logs.LogGroup(this, 'Logs', {
-        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-        encryptionKey: this.encryptionKey,
-        removalPolicy,
+      const delivery = createAuditTrailDelivery(this, {
+        encryptionKey: props.encryptionKey,
+        logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        logFileRetention: props.logFileRetention ?? Duration.days(2555),
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       });
-      this.logGroup = logGroup;
-      this.bucket = this.createBucket(this.encryptionKey, props.logFileRetention ?? Duration.days(2555), removalPolicy);
-      this.trail = new cloudtrail.Trail(this, 'Trail', {
-        isMultiRegionTrail: true,
-        includeGlobalServiceEvents: true,
-        enableFileValidation: true,
-        managementEvents: cloudtrail.ReadWriteType.ALL,
-        encryptionKey: this.encryptionKey,
-        bucket: this.bucket,
-        sendToCloudWatchLogs: true,
-        cloudWatchLogGroup: logGroup,
-      });
-      this.acknowledgeTrailFindings();
+      this.encryptionKey = delivery.encryptionKey;
+      this.logGroup = delivery.logGroup;
+      this.bucket = delivery.bucket;
+      this.trail = delivery.trail;
     }
 
     this.metricFilters = this.sourceRegions.map(region => new logs.MetricFilter(this, `CrossRegion-${region}`, {
@@ -392,81 +329,5 @@ export class InferenceAuditTrail extends Construct {
       region: this.region,
       ...props,
     });
-  }
-
-  private createKey(removalPolicy: RemovalPolicy): kms.Key {
-    const key = new kms.Key(this, 'Key', {
-      enableKeyRotation: true,
-      description: 'Encrypts the Bedrock audit trail, its bucket and its log group',
-      removalPolicy,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudTrailToEncryptLogs',
-      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-      actions: ['kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: {
-        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${Aws.PARTITION}:cloudtrail:*:${Aws.ACCOUNT_ID}:trail/*` },
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-      },
-    }));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudTrailToDescribeKey',
-      principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-      actions: ['kms:DescribeKey'],
-      resources: ['*'],
-    }));
-    allowCloudWatchLogsToUseKey(key);
-    return key;
-  }
-
-  private createBucket(key: kms.IKey, retention: Duration, removalPolicy: RemovalPolicy): s3.Bucket {
-    // S3 server access logs can only be delivered to a bucket with SSE-S3 default encryption.
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy,
-    });
-    const bucket = new s3.Bucket(this, 'Bucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: accessLogs,
-      serverAccessLogsPrefix: 'trail-bucket/',
-      lifecycleRules: [{
-        transitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }],
-        expiration: retention,
-        noncurrentVersionExpiration: Duration.days(30),
-      }],
-      removalPolicy,
-    });
-    const ack = (scope: Construct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
-    ack(accessLogs, 'AwsSolutions-S1', 'This bucket is the server access log target of the trail bucket; logging it would log its own log deliveries.');
-    ack(accessLogs, 'NIST.800.53.R5-S3BucketLoggingEnabled', 'Server access log target; logging it would log its own log deliveries.');
-    ack(accessLogs, 'HIPAA.Security-S3BucketLoggingEnabled', 'Server access log target; logging it would log its own log deliveries.');
-    ack(accessLogs, 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'S3 server access logging delivers only to buckets whose default encryption is SSE-S3 (SSE-KMS is not supported for the target bucket).');
-    ack(accessLogs, 'HIPAA.Security-S3DefaultEncryptionKMS', 'S3 server access logging delivers only to SSE-S3 encrypted target buckets.');
-    for (const b of [accessLogs, bucket]) {
-      ack(b, 'NIST.800.53.R5-S3BucketReplicationEnabled', 'Cross-region replication of audit logs is an organisation decision (usually an organisation trail into a log-archive account); '
-        + 'versioning, a lifecycle and log file validation protect this copy.');
-      ack(b, 'HIPAA.Security-S3BucketReplicationEnabled', 'Cross-region replication of audit logs is an organisation decision; versioning and log file validation protect this copy.');
-    }
-    return bucket;
-  }
-
-  private acknowledgeTrailFindings(): void {
-    const role = this.trail?.node.tryFindChild('LogsRole');
-    if (role) {
-      const reason = 'The role CloudTrail assumes to write to this trail\'s log group; its inline policy names only that log group and lives and dies with the trail.';
-      Validations.of(role).acknowledge({ id: 'NIST.800.53.R5-IAMNoInlinePolicy', reason });
-      Validations.of(role).acknowledge({ id: 'HIPAA.Security-IAMNoInlinePolicy', reason });
-    }
   }
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { Geography, geographyOfProfileId } from './geography';
 import { InferenceProfileCatalog } from './inference-profile-catalog';
+import { firstDuplicate } from '../private/validation';
 import { ArnParts, inferenceProfileArn, invokeStatements, StatementSpec } from './private/invoke-statements';
 import { classifyModelReference, explainUnsupportedReference } from './private/model-reference';
 import { ResidencyConstraint } from './residency-constraint';
@@ -100,7 +101,7 @@ export class CrossRegionInferenceProfile {
       }
       return { sourceRegion: route.sourceRegion, destinationRegions: [...new Set(destinations)].sort() };
     });
-    const duplicate = routes.find((r, i) => routes.findIndex(o => o.sourceRegion === r.sourceRegion) !== i);
+    const duplicate = firstDuplicate(routes, r => r.sourceRegion);
     if (duplicate) {
       throw new Error(`CrossRegionInferenceProfile.declare('${id}'): source region '${duplicate.sourceRegion}' is listed twice; merge its destinations into one route.`);
     }
@@ -224,16 +225,6 @@ export class CrossRegionInferenceProfile {
         + `stay inside (${this.sourceRegions.filter(s => residency.forbiddenRegions(this.destinationsFrom(s)).length === 0).join(', ') || 'none'}), `
         + 'or choose a profile of a narrower geography.');
     }
-  }
-
-  /**
-   * The plain statements (no CDK types) that {@link grantInvoke} adds for one source region.
-   * Used by the SCP generator and the CLI.
-   *
-   * @internal
-   */
-  public _statementsFor(sourceRegion: string, arnParts: ArnParts): StatementSpec[] {
-    return this.statementsFor(sourceRegion, arnParts);
   }
 
   private statementsFor(sourceRegion: string, arnParts: ArnParts): StatementSpec[] {

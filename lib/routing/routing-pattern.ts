@@ -1,3 +1,5 @@
+import { firstDuplicate } from '../private/validation';
+
 /** How Route 53 spreads traffic over the deployed regions. */
 export enum RoutingKind {
   /** One primary region; ordered secondaries take over when it is unhealthy (failover records). */
@@ -67,7 +69,7 @@ export class RoutingPattern {
     regions: string[],
     private readonly weights: number[],
   ) {
-    const duplicate = regions.find((r, i) => regions.indexOf(r) !== i);
+    const duplicate = firstDuplicate(regions);
     if (duplicate) {
       throw new Error(`Routing lists region '${duplicate}' more than once; list each region once.`);
     }

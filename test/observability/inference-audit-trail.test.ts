@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { InferenceAuditTrail, InferenceAuditTrailProps } from '../../lib';
-import { crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern } from '../../lib/observability/inference-audit-trail';
+import { crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern } from '../../lib/observability/private/audit-patterns';
 import { matchesFilterPattern } from '../support/filter-pattern';
 import { nagFindings } from '../support/nag';
 

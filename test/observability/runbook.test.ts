@@ -23,7 +23,6 @@ function model(overrides: Partial<RunbookModel> = {}): RunbookModel {
     ],
     healthChecks: [
       { region: 'eu-west-1', healthCheckId: 'hc-primary', type: 'calculated (HTTPS + error alarm)' },
-      { region: 'eu-west-1', healthCheckId: 'hc-primary-https', type: 'HTTPS GET /v1/health', attachedToRecord: false },
       { region: 'eu-central-1', healthCheckId: 'hc-secondary', type: 'calculated (HTTPS + error alarm)' },
     ],
     failoverTime: FAILOVER_TIME,
@@ -43,7 +42,6 @@ describe('renderRunbook', () => {
     expect(text).toContain('Pattern: **active-passive** (failover records).');
     expect(text).toContain('Callers use `chat.example.com`.');
     expect(text).toContain('| eu-west-1 | `hc-primary` | calculated (HTTPS + error alarm) | yes |');
-    expect(text).toContain('| eu-west-1 | `hc-primary-https` | HTTPS GET /v1/health | no (child) |');
     expect(text).toContain('**150 s (2 min 30 s)**');
     expect(text).toContain('| Endpoint detection (10 s × 3) | 30 |');
     expect(text).toContain('| Record TTL | 60 |');
@@ -67,7 +65,6 @@ describe('renderRunbook', () => {
     expect(text).toContain('aws route53 update-health-check --health-check-id hc-primary --inverted');
     expect(text).toContain('aws route53 update-health-check --health-check-id hc-primary --no-inverted');
     expect(text).toContain('aws route53 update-health-check --health-check-id hc-primary --disabled');
-    expect(text).not.toContain('hc-primary-https --inverted');
     expect(text).toMatch(/Do not use `aws cloudwatch set-alarm-state`/);
     expect(text).not.toMatch(/Take a region out|Fail over to the standby/);
   });
@@ -94,28 +91,6 @@ describe('renderRunbook', () => {
     }));
     expect(text).toContain(`aws route53 update-health-check --health-check-id ${lookup} --inverted`);
     expect(text).not.toContain('<health check id of eu-west-1>');
-  });
-
-  test('hybrid: active regions out one by one, the standby only when every active region is inverted', () => {
-    const text = renderRunbook(model({
-      routingPattern: 'hybrid',
-      regions: [
-        { region: 'eu-west-1', role: 'active' },
-        { region: 'eu-west-3', role: 'active' },
-        { region: 'eu-central-1', role: 'standby' },
-      ],
-      healthChecks: [
-        { region: 'eu-west-1', healthCheckId: 'hc-a', type: 'HTTPS' },
-        { region: 'eu-west-3', healthCheckId: 'hc-b', type: 'HTTPS' },
-        { region: 'eu-central-1', healthCheckId: 'hc-s', type: 'HTTPS' },
-      ],
-    }));
-    expect(text).toContain('Pattern: **hybrid**');
-    expect(text).toContain('a standby region takes over');
-    expect(text).toContain('--health-check-id hc-a --inverted');
-    expect(text).toContain('--health-check-id hc-b --inverted');
-    expect(text).not.toContain('hc-s --inverted');
-    expect(text).toContain('**Fail over to the standby** eu-central-1');
   });
 
   test('drills: projen drill locally, invert the health check in AWS, FIS only on a non-streaming canary', () => {

@@ -2,6 +2,7 @@
  * The synth-time region plan of one invoker: its own region first, then the fallback regions, all
  * inside the profiles' geography and the residency rule. Pure (no CDK imports).
  */
+import { firstDuplicate } from '../../private/validation';
 import type { CrossRegionInferenceProfile } from '../../profiles/cross-region-inference-profile';
 import { Geography } from '../../profiles/geography';
 import type { ResidencyConstraint } from '../../profiles/residency-constraint';
@@ -31,13 +32,13 @@ export function planRegions(request: RegionPlanRequest): { readonly geography: G
       + `(${profiles.map(p => p.profileId).join(', ')}). Deploy one invoker per geography.`);
   }
   const ids = profiles.map(p => p.profileId);
-  const duplicateId = ids.find((id, i) => ids.indexOf(id) !== i);
+  const duplicateId = firstDuplicate(ids);
   if (duplicateId) {
     throw new Error(`profiles lists '${duplicateId}' twice; list each profile once.`);
   }
   const geography = geographies[0];
   const regions = [ownRegion, ...fallbackRegions];
-  const duplicateRegion = regions.find((r, i) => regions.indexOf(r) !== i);
+  const duplicateRegion = firstDuplicate(regions);
   if (duplicateRegion) {
     throw new Error(`fallbackRegions repeats '${duplicateRegion}'${duplicateRegion === ownRegion ? ' (the invoker\'s own region, which is always tried first)' : ''}; list each region once.`);
   }

@@ -4,7 +4,8 @@ import { attachCustomSynthesis, ISynthesisSession, Stack, Token } from 'aws-cdk-
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { InferenceAuditTrail } from '../inference-audit-trail';
-import { INVOKER_ALARM_GUIDE, InvokerAlarmGuide, InvokerAlarms } from '../invoker-alarms';
+import { INVOKER_ALARM_GUIDE, InvokerAlarmGuide } from './alarm-guide';
+import { InvokerAlarms } from '../invoker-alarms';
 
 /*
  * The deployment runbook: a pure renderer from a plain model, and a construct that writes it into the
@@ -13,12 +14,12 @@ import { INVOKER_ALARM_GUIDE, InvokerAlarmGuide, InvokerAlarms } from '../invoke
  */
 
 /** How Route 53 spreads traffic over the regions. */
-export type RunbookRoutingPattern = 'active-passive' | 'active-active' | 'hybrid';
+export type RunbookRoutingPattern = 'active-passive' | 'active-active';
 
 /** A deployed region. */
 export interface RunbookRegion {
   readonly region: string;
-  /** e.g. 'primary', 'secondary', 'active', 'standby'. */
+  /** e.g. 'primary', 'secondary 1', 'active'. */
   readonly role: string;
   /** Regions its invoker falls back to, in order (RegionalInvoker.regionPlan without the first). */
   readonly fallbackRegions?: string[];
@@ -36,12 +37,6 @@ export interface RunbookHealthCheck {
   readonly healthCheckId: string;
   /** e.g. 'HTTPS GET /v1/health every 10 s, 3 failures', 'CloudWatch alarm', 'calculated (HTTPS + alarms)'. */
   readonly type: string;
-  /**
-   * Whether this is the check attached to the region's DNS record (the one to invert or disable by hand).
-   *
-   * @default true
-   */
-  readonly attachedToRecord?: boolean;
   /**
    * A shell expression that prints the id once deployed (for example reading a stack output), used in
    * the commands when the id is only known at deploy time.
@@ -150,15 +145,12 @@ const PATTERN_TEXT: Record<RunbookRoutingPattern, string> = {
   'active-passive': 'Active-passive: Route 53 failover records answer with the primary region while its health check is healthy, '
     + 'and with the next region in order when it is not.',
   'active-active': 'Active-active: every region serves; Route 53 answers only with regions whose health checks are healthy.',
-  'hybrid': 'Hybrid: a set of active regions serves (latency or weighted records, health-checked); a standby region takes over '
-    + 'through a failover record only when every active region is unhealthy.',
 };
 
 /** Renders the deployment's runbook as Markdown. Pure: the same model gives the same text. */
 export function renderRunbook(model: RunbookModel): string {
   const primary = model.regions.find(r => /primary/i.test(r.role)) ?? model.regions[0];
-  const recordChecks = model.healthChecks.filter(c => c.attachedToRecord ?? true);
-  const checkOf = (region: string) => recordChecks.find(c => c.region === region);
+  const checkOf = (region: string) => model.healthChecks.find(c => c.region === region);
   const idOf = (region: string) => {
     const check = checkOf(region);
     if (check && !Token.isUnresolved(check.healthCheckId)) {
@@ -201,8 +193,7 @@ export function renderRunbook(model: RunbookModel): string {
 
   add('## Health checks', '');
   add(...table(['Region', 'Health check id', 'Type', 'Attached to the DNS record'], model.healthChecks.map(c => [
-    c.region, show(c.healthCheckId, c.idLookup ? `\`${c.idLookup}\`` : '`aws route53 list-health-checks`, or the stack\'s resources'), c.type,
-    (c.attachedToRecord ?? true) ? 'yes' : 'no (child)',
+    c.region, show(c.healthCheckId, c.idLookup ? `\`${c.idLookup}\`` : '`aws route53 list-health-checks`, or the stack\'s resources'), c.type, 'yes',
   ])), '');
   add('Route 53 health-check status is charted in us-east-1 (the only region with `AWS/Route53` HealthCheckStatus metrics).', '');
 
@@ -233,16 +224,6 @@ export function renderRunbook(model: RunbookModel): string {
       add('```sh', ...model.regions.flatMap(r => [`# ${r.region}`, update(r.region, '--inverted')]), '```', '');
       add('**Bring it back** with `--no-inverted` on the same health check.', '');
       break;
-    case 'hybrid': {
-      const active = model.regions.filter(r => !/standby|passive|secondary/i.test(r.role));
-      const standby = model.regions.filter(r => !active.includes(r));
-      add('**Take one active region out** (the other active regions absorb its traffic); run only the line of that region:', '');
-      add('```sh', ...active.flatMap(r => [`# ${r.region}`, update(r.region, '--inverted')]), '```', '');
-      add(`**Fail over to the standby** ${standby.map(r => r.region).join(', ') || 'region'}: invert the health checks of every active region (every line above). `
-        + 'The standby answers only when no active region is healthy.', '');
-      add('**Fail back** with `--no-inverted` on each inverted health check, one region at a time, watching its error and throttle alarms.', '');
-      break;
-    }
   }
   add(`**Keep a region in** during a false alarm: \`${update(primary.region, '--disabled')}\`, and \`--no-disabled\` afterwards. `
     + 'While disabled the region cannot fail over, even in a real outage: never leave it disabled.', '');

@@ -1,0 +1,9 @@
+import { Annotations, Stack } from 'aws-cdk-lib';
+
+/**
+ * A synth warning of the deployment. It is attached to the routing stack: annotations on constructs
+ * outside any stack never reach the cloud assembly, so the CLI would not show them.
+ */
+export function warnAtSynth(routingStack: Stack, id: string, message: string): void {
+  Annotations.of(routingStack).addWarningV2(`cdk-bedrock-cross-region:${id}`, message);
+}

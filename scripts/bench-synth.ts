@@ -10,7 +10,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseCommandLine, PROCESS_IO } from '../lib/shared/command-line';
 
 const TARGET_SECONDS = 15;
 
@@ -21,14 +21,10 @@ function median(values: number[]): number {
 }
 
 function main(): number {
-  const { values } = parseArgs({
-    // projen passes its `--` separator through.
-    args: process.argv.slice(2).filter(arg => arg !== '--'),
-    options: { 'runs': { type: 'string', default: '5' }, 'with-domain': { type: 'boolean', default: false }, 'help': { type: 'boolean' } },
-  });
-  if (values.help) {
-    process.stdout.write('Usage: npx projen bench:synth -- [--runs N] [--with-domain]\n');
-    return 0;
+  const values = parseCommandLine({ name: 'bench:synth', usage: 'Usage: npx projen bench:synth -- [--runs N] [--with-domain]', io: PROCESS_IO },
+    process.argv.slice(2), { 'runs': { type: 'string', default: '5' }, 'with-domain': { type: 'boolean', default: false } });
+  if (typeof values === 'number') {
+    return values;
   }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50) {

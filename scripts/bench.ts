@@ -24,22 +24,24 @@
  * that measures what they cost.
  *
  *   npx projen bench -- [--requests 2000] [--rounds 5] [--concurrency 32] [--model-latency-ms 100] [--outage-seconds 30]
+ *   npx projen bench -- --help
  */
 import * as http from 'node:http';
 /* eslint-disable import/no-extraneous-dependencies -- a dev script: it calls the SDK directly to measure the baseline */
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { CollectingSink } from '../dev/collecting-sink';
 import { FakeBedrockProcess, startFakeBedrockProcess } from '../dev/fake-bedrock/fake-bedrock-process';
-import { requestFromApiGatewayEvent } from '../lambda/invoker/host/api-gateway-event';
-import { BedrockClients } from '../lambda/invoker/bedrock-clients';
-import { handleRequest } from '../lambda/invoker/http/handle-request';
-import { LocalServer, startLocalServer } from '../lambda/invoker/host/local-server';
-import { createInvokerRuntime, InvokerRuntime } from '../lambda/invoker/runtime';
-import { INVOKER_HEADERS, InvokerRuntimeConfig } from '../lib/shared/invoker-config';
 import { faults } from '../dev/fake-bedrock/faults';
 import { isolateEnvironment } from '../dev/fake-bedrock/offline-environment';
-import { CollectingSink } from '../dev/collecting-sink';
 import { restProxyEvent } from '../dev/rest-proxy-event';
+import { BedrockClients } from '../lambda/invoker/bedrock-clients';
+import { requestFromApiGatewayEvent } from '../lambda/invoker/host/api-gateway-event';
+import { LocalServer, startLocalServer } from '../lambda/invoker/host/local-server';
+import { handleRequest } from '../lambda/invoker/http/handle-request';
+import { createInvokerRuntime, InvokerRuntime } from '../lambda/invoker/runtime';
+import { CliIo, parseCommandLine, PROCESS_IO } from '../lib/shared/command-line';
+import { INVOKER_HEADERS, InvokerRuntimeConfig } from '../lib/shared/invoker-config';
 
 const CONFIG: InvokerRuntimeConfig = {
   geography: 'eu',
@@ -58,13 +60,60 @@ const MESSAGES = [{ role: 'user' as const, content: [{ text: 'Hello' }] }];
 const BODY = JSON.stringify({ messages: MESSAGES });
 const TARGET_OVERHEAD_P50_MS = 1;
 
-function flag(name: string, fallback: number, max: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0 || value > max) {
-    throw new Error(`--${name} must be a number in (0, ${max}]`);
+const USAGE = `Usage: npx projen bench -- [options]
+
+Invoker benchmark on loopback (bounded, stops by itself): the overhead the handler adds to a Converse call
+against a fake Bedrock in a child process, the handler's CPU per request, and an outage of the primary.
+
+  --requests N          Converse calls per side per round (default 2000, at most 100000)
+  --rounds N            rounds of each overhead run (default 5, at most 50)
+  --concurrency N       calls in flight (default 32, at most 256)
+  --model-latency-ms N  delay of the fake model's answers in the first run, ms (default 100, at most 10000)
+  --outage-seconds N    how long the primary throttles in the outage run (default 30, at most 600)
+  -h, --help            this help`;
+
+/** The bench's settings, from its command line. */
+export interface BenchOptions {
+  readonly requests: number;
+  readonly rounds: number;
+  readonly concurrency: number;
+  readonly modelLatencyMs: number;
+  readonly outageSeconds: number;
+}
+
+/**
+ * Parses the bench's command line: `--help` prints the usage, an unknown option prints what is wrong
+ * and the usage.
+ *
+ * @returns the settings, or the exit status to end with (0 after `--help`, 2 for an unknown option)
+ * @throws naming the option, when a value is not a number in its range (the bench then exits 1)
+ */
+export function parseBenchArgs(argv: readonly string[], io: CliIo = PROCESS_IO): BenchOptions | number {
+  const values = parseCommandLine({ name: 'bench', usage: USAGE, io }, argv, {
+    'requests': { type: 'string' },
+    'rounds': { type: 'string' },
+    'concurrency': { type: 'string' },
+    'model-latency-ms': { type: 'string' },
+    'outage-seconds': { type: 'string' },
+  });
+  if (typeof values === 'number') {
+    return values;
   }
-  return value;
+  const flag = (name: keyof typeof values, fallback: number, max: number): number => {
+    const given = values[name];
+    const value = given !== undefined ? Number(given) : fallback;
+    if (!Number.isFinite(value) || value <= 0 || value > max) {
+      throw new Error(`--${name} must be a number in (0, ${max}]`);
+    }
+    return value;
+  };
+  return {
+    requests: flag('requests', 2000, 100_000),
+    rounds: flag('rounds', 5, 50),
+    concurrency: flag('concurrency', 32, 256),
+    modelLatencyMs: flag('model-latency-ms', 100, 10_000),
+    outageSeconds: flag('outage-seconds', 30, 600),
+  };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -431,12 +480,13 @@ async function outage(fake: FakeBedrockProcess, concurrency: number, outageSecon
   }
 }
 
-async function main(): Promise<void> {
-  const requests = flag('requests', 2000, 100_000);
-  const rounds = flag('rounds', 5, 50);
-  const concurrency = flag('concurrency', 32, 256);
-  const modelLatencyMs = flag('model-latency-ms', 100, 10_000);
-  const outageSeconds = flag('outage-seconds', 30, 600);
+async function main(argv: readonly string[]): Promise<void> {
+  const options = parseBenchArgs(argv);
+  if (typeof options === 'number') {
+    process.exitCode = options;
+    return;
+  }
+  const { requests, rounds, concurrency, modelLatencyMs, outageSeconds } = options;
   const restoreEnvironment = isolateEnvironment();
 
   const startedAt = performance.now();
@@ -455,7 +505,9 @@ async function main(): Promise<void> {
   console.log(`\nbench finished in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -4,25 +4,75 @@
  * region served, the statuses the client saw, attempts and the primary's breaker state. Bounded.
  *
  *   npx projen drill -- [--healthy-seconds 3] [--outage-seconds 8] [--recovery-seconds 8] [--fault throttle|unavailable|hang] [--rps 20]
+ *   npx projen drill -- --help
  */
 import * as http from 'node:http';
-import { startLocalServer } from '../lambda/invoker/host/local-server';
 import { Fault, faults, startFakeBedrock } from '../dev/fake-bedrock/fake-bedrock';
 import { isolateEnvironment } from '../dev/fake-bedrock/offline-environment';
+import { startLocalServer } from '../lambda/invoker/host/local-server';
+import { CliIo, parseCommandLine, PROCESS_IO } from '../lib/shared/command-line';
 
 const REGIONS = ['eu-west-1', 'eu-central-1', 'eu-west-3'];
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1] : fallback;
+const USAGE = `Usage: npx projen drill -- [options]
+
+Local outage drill, no AWS account: three fake regions behind one fake Bedrock, the real handler via the
+local server, a scripted outage of the primary, then recovery; prints what the clients saw, second by second.
+
+  --healthy-seconds N    seconds of normal traffic before the outage (default 3)
+  --outage-seconds N     seconds the primary (eu-west-1) fails (default 8)
+  --recovery-seconds N   seconds of traffic after the primary recovers (default 8)
+  --fault F              how the primary fails: throttle (default), unavailable or hang
+  --rps N                requests per second (default 20)
+  -h, --help             this help
+
+Seconds and --rps are between 0 and 600.`;
+
+/** The drill's settings, from its command line. */
+export interface DrillOptions {
+  readonly healthySeconds: number;
+  readonly outageSeconds: number;
+  readonly recoverySeconds: number;
+  readonly rps: number;
+  readonly faultName: string;
+  readonly fault: Fault;
 }
 
-function seconds(name: string, fallback: number): number {
-  const value = Number(option(name, String(fallback)));
-  if (!Number.isFinite(value) || value < 0 || value > 600) {
-    throw new Error(`--${name} must be between 0 and 600`);
+/**
+ * Parses the drill's command line: `--help` prints the usage, an unknown option prints what is wrong
+ * and the usage.
+ *
+ * @returns the settings, or the exit status to end with (0 after `--help`, 2 for an unknown option)
+ * @throws naming the option, when a value is out of range (the drill then exits 1)
+ */
+export function parseDrillArgs(argv: readonly string[], io: CliIo = PROCESS_IO): DrillOptions | number {
+  const values = parseCommandLine({ name: 'drill', usage: USAGE, io }, argv, {
+    'healthy-seconds': { type: 'string' },
+    'outage-seconds': { type: 'string' },
+    'recovery-seconds': { type: 'string' },
+    'fault': { type: 'string' },
+    'rps': { type: 'string' },
+  });
+  if (typeof values === 'number') {
+    return values;
   }
-  return value;
+  const seconds = (name: keyof typeof values, fallback: number): number => {
+    const value = Number(values[name] ?? String(fallback));
+    if (!Number.isFinite(value) || value < 0 || value > 600) {
+      throw new Error(`--${name} must be between 0 and 600`);
+    }
+    return value;
+  };
+  const healthySeconds = seconds('healthy-seconds', 3);
+  const outageSeconds = seconds('outage-seconds', 8);
+  const recoverySeconds = seconds('recovery-seconds', 8);
+  const rps = seconds('rps', 20);
+  const faultName = values.fault ?? 'throttle';
+  const fault: Fault = { throttle: faults.throttle(), unavailable: faults.unavailable(), hang: faults.hang() }[faultName]
+    ?? (() => {
+      throw new Error(`--fault must be throttle, unavailable or hang, got '${faultName}'`);
+    })();
+  return { healthySeconds, outageSeconds, recoverySeconds, rps, faultName, fault };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
@@ -41,16 +91,13 @@ function converse(baseUrl: string): Promise<{ status: number; region: string; at
   });
 }
 
-async function main(): Promise<void> {
-  const healthy = seconds('healthy-seconds', 3);
-  const outage = seconds('outage-seconds', 8);
-  const recovery = seconds('recovery-seconds', 8);
-  const rps = seconds('rps', 20);
-  const faultName = option('fault', 'throttle');
-  const fault: Fault = { throttle: faults.throttle(), unavailable: faults.unavailable(), hang: faults.hang() }[faultName]
-    ?? (() => {
-      throw new Error(`--fault must be throttle, unavailable or hang, got '${faultName}'`);
-    })();
+async function main(argv: readonly string[]): Promise<void> {
+  const options = parseDrillArgs(argv);
+  if (typeof options === 'number') {
+    process.exitCode = options;
+    return;
+  }
+  const { healthySeconds: healthy, outageSeconds: outage, recoverySeconds: recovery, rps, faultName, fault } = options;
   const restoreEnvironment = isolateEnvironment();
 
   const fake = await startFakeBedrock();
@@ -118,7 +165,9 @@ async function main(): Promise<void> {
   restoreEnvironment();
 }
 
-main().catch((error: unknown) => {
-  console.error((error as Error).message);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  });
+}

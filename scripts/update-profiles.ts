@@ -12,7 +12,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   BedrockClient,
   GetInferenceProfileCommand,
@@ -26,6 +25,8 @@ import {
   CatalogProfileEntry,
   parseCatalog,
 } from '../lib/profiles/private/catalog-document';
+import { CliIo, parseCommandLine, usageError } from '../lib/shared/command-line';
+import { isRegionName } from '../lib/shared/region-name';
 
 /** What the script needs from a `GetInferenceProfile` response (a subset of the SDK's output). */
 export interface ProfileDescription {
@@ -87,7 +88,7 @@ export const DEFAULT_CONCURRENCY = 4;
 export function regionOfModelArn(arn: string | undefined): string | undefined {
   const parts = (arn ?? '').split(':');
   if (parts.length < 6 || parts[0] !== 'arn') { return undefined; }
-  return /^[a-z]{2}(-[a-z]+)+-\d+$/.test(parts[3]) ? parts[3] : undefined;
+  return isRegionName(parts[3]) ? parts[3] : undefined;
 }
 
 function sortedUnique(values: Iterable<string>): string[] {
@@ -402,47 +403,42 @@ The file is written only if every region answered and the result passes the cata
 
 /** Command-line options after parsing. */
 export interface CliOptions {
-  readonly help: boolean;
   readonly regions: string[];
   readonly out: string;
   readonly merge: boolean;
   readonly concurrency: number;
 }
 
-/** Parses the command line; throws with a message for bad input. */
-export function parseCliArgs(argv: readonly string[]): CliOptions {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    allowNegative: true,
-    strict: true,
-    options: {
-      region: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      merge: { type: 'boolean', default: true },
-      concurrency: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (positionals.length > 0) {
-    throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
+/**
+ * Parses the command line; prints the usage for `--help`, and what is wrong and the usage for bad input.
+ *
+ * @returns the options, or the exit status to end with (0 after `--help`, 2 for bad input)
+ */
+export function parseCliArgs(argv: readonly string[], io: CliIo): CliOptions | number {
+  const command = { name: 'update-profiles', usage: USAGE, io };
+  const values = parseCommandLine(command, argv, {
+    region: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    merge: { type: 'boolean', default: true },
+    concurrency: { type: 'string' },
+  }, [], { allowNegative: true });
+  if (typeof values === 'number') {
+    return values;
   }
   const regions = sortedUnique((values.region ?? []).flatMap(r => r.split(',')).map(r => r.trim()).filter(r => r.length > 0));
   for (const region of regions) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-      throw new Error(`--region '${region}' is not a region name (for example us-east-1).`);
+    if (!isRegionName(region)) {
+      return usageError(command, `--region '${region}' is not a region name (for example us-east-1).`);
     }
   }
   const concurrency = values.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new Error(`--concurrency '${values.concurrency}' must be a positive integer.`);
+    return usageError(command, `--concurrency '${values.concurrency}' must be a positive integer.`);
   }
-  const help = values.help === true;
-  if (!help && regions.length === 0) {
-    throw new Error('At least one --region is required.');
+  if (regions.length === 0) {
+    return usageError(command, 'At least one --region is required.');
   }
   return {
-    help,
     regions,
     out: path.resolve(values.out ?? BUNDLED_CATALOG_PATH),
     merge: values.merge !== false,
@@ -475,18 +471,9 @@ function writeAtomically(file: string, text: string): void {
  * 2 bad arguments). Never writes the file unless every region answered.
  */
 export async function main(argv: readonly string[], io: MainIo): Promise<number> {
-  let options: CliOptions;
-  try {
-    // `npx projen update-profiles -- --region x` may hand the `--` separator through.
-    options = parseCliArgs(argv[0] === '--' ? argv.slice(1) : argv);
-  } catch (e) {
-    io.error(`update-profiles: ${(e as Error).message}`);
-    io.error(USAGE);
-    return 2;
-  }
-  if (options.help) {
-    io.log(USAGE);
-    return 0;
+  const options = parseCliArgs(argv, { out: io.log, err: io.error });
+  if (typeof options === 'number') {
+    return options;
   }
   const relativeOut = path.relative(process.cwd(), options.out);
   const displayOut = relativeOut && !relativeOut.startsWith('..') ? relativeOut : options.out;

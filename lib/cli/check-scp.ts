@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-import { CliIo, EXIT_DENIED, EXIT_OK, EXIT_USAGE, messageOf, parseCommandLine, PROCESS_IO } from '../shared/command-line';
+import { checkCrossRegionCall, CheckRow, suggestedGenerateCommand } from '../guardrails/private/scp-checker';
+import { readScpFile } from '../guardrails/private/scp-file';
+import { IAM_SIMULATE_PACKAGE, ScpSimulator } from '../guardrails/private/scp-simulator';
 import { CrossRegionInferenceProfile } from '../profiles/cross-region-inference-profile';
 import { InferenceProfileCatalog } from '../profiles/inference-profile-catalog';
-import { checkCrossRegionCall, CheckRow, IAM_SIMULATE_PACKAGE, readScpFile, ScpSimulator, suggestedGenerateCommand } from '../guardrails/private/scp-checker';
+import { CliIo, EXIT_OK, EXIT_USAGE, messageOf, parseCommandLine, PROCESS_IO } from '../shared/command-line';
+
+/** Exit status: something is denied (the fix is printed). */
+const EXIT_DENIED = 1;
 
 const USAGE = `Usage: check-scp --scp FILE [--scp FILE ...] --profile ID --source-region REGION [--catalog FILE]
 

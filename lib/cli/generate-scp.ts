@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { CliIo, EXIT_OK, EXIT_USAGE, messageOf, parseCommandLine, PROCESS_IO } from '../shared/command-line';
+import { crossRegionScpDocument, DEFAULT_EXEMPT_ACTIONS } from '../guardrails/private/scp-statements';
 import { CrossRegionInferenceProfile } from '../profiles/cross-region-inference-profile';
 import { InferenceProfileCatalog } from '../profiles/inference-profile-catalog';
-import { crossRegionScpDocument, DEFAULT_EXEMPT_ACTIONS } from '../guardrails/private/scp-statements';
+import { CliIo, EXIT_OK, EXIT_USAGE, messageOf, parseCommandLine, PROCESS_IO } from '../shared/command-line';
 
 const USAGE = `Usage: generate-scp --profile ID [--profile ID ...] --approved-region REGION [--approved-region REGION ...]
                     [--allow-only-listed-profiles] [--deny-global-profiles]

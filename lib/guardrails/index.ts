@@ -1,2 +1,2 @@
-export { CrossRegionScpOptions } from './private/scp-statements';
+export * from './cross-region-scp-options';
 export * from './organization-guardrails';

@@ -2,7 +2,8 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
-import { CrossRegionScpOptions, crossRegionScpDocument, ScpDocumentJson } from './private/scp-statements';
+import { CrossRegionScpOptions } from './cross-region-scp-options';
+import { crossRegionScpDocument, ScpDocumentJson } from './private/scp-statements';
 
 /**
  * A service control policy that keeps an organisation's region deny while letting Amazon Bedrock

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { FIXTURES } from '../guardrails/support';
 import { main as checkScp } from '../../lib/cli/check-scp';
-import { CliIo } from '../../lib/shared/command-line';
 import { main as generateScp } from '../../lib/cli/generate-scp';
 import { SCP_SIDS } from '../../lib/guardrails/private/scp-statements';
+import { CliIo } from '../../lib/shared/command-line';
+import { FIXTURES } from '../guardrails/support';
 
 const US_HAIKU = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 const GLOBAL_SONNET = 'global.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -150,5 +150,11 @@ describe('generate-scp', () => {
     const help = capture();
     expect(await generateScp(['-h'], help)).toBe(0);
     expect(help.stdout()).toMatch(/^Usage: generate-scp --profile ID/);
+  });
+
+  test('takes the leading -- separator that `npx projen <task> -- ...` passes through', async () => {
+    const io = capture();
+    expect(await generateScp(['--', '--profile', US_HAIKU, '--approved-region', 'us-east-1'], io)).toBe(0);
+    expect(JSON.parse(io.stdout()).Statement[0].Sid).toBe(SCP_SIDS.regionDeny);
   });
 });

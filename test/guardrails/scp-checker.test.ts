@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { deniedSteps, EU_SONNET, fixture, GLOBAL_SONNET, scpOf, US_HAIKU } from './support';
+import { checkCrossRegionCall, CrossRegionStep, suggestedGenerateCommand } from '../../lib/guardrails/private/scp-checker';
+import { parseScpFile, readScpFile } from '../../lib/guardrails/private/scp-file';
+import { loadIamSimulate, ScpSimulator } from '../../lib/guardrails/private/scp-simulator';
 import { INVOKE_ACTIONS } from '../../lib/profiles/private/invoke-statements';
-import {
-  checkCrossRegionCall, CrossRegionStep, loadIamSimulate, parseScpFile, readScpFile, ScpSimulator, suggestedGenerateCommand,
-} from '../../lib/guardrails/private/scp-checker';
 
 // The SCPs below are AWS's examples (fixtures/_source.md gives each one's URL).
 

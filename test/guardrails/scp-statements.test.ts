@@ -1,8 +1,10 @@
 import { deniedSteps, EU_SONNET, GLOBAL_SONNET, scpOf, US_HAIKU } from './support';
+import { CrossRegionScpOptions } from '../../lib/guardrails/cross-region-scp-options';
+import { checkCrossRegionCall, CrossRegionStep } from '../../lib/guardrails/private/scp-checker';
+import { ScpSimulator } from '../../lib/guardrails/private/scp-simulator';
+import { crossRegionScpDocument, DEFAULT_EXEMPT_ACTIONS, SCP_SIDS } from '../../lib/guardrails/private/scp-statements';
 import { CrossRegionInferenceProfile } from '../../lib/profiles/cross-region-inference-profile';
 import { InferenceProfileCatalog } from '../../lib/profiles/inference-profile-catalog';
-import { checkCrossRegionCall, CrossRegionStep, ScpSimulator } from '../../lib/guardrails/private/scp-checker';
-import { CrossRegionScpOptions, crossRegionScpDocument, DEFAULT_EXEMPT_ACTIONS, SCP_SIDS } from '../../lib/guardrails/private/scp-statements';
 
 const US_SONNET = CrossRegionInferenceProfile.fromId('us.anthropic.claude-sonnet-4-5-20250929-v1:0');
 const GOV_HAIKU = CrossRegionInferenceProfile.fromId('us-gov.anthropic.claude-3-haiku-20240307-v1:0');

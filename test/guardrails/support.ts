@@ -1,6 +1,7 @@
 import * as path from 'path';
+import { CheckRow } from '../../lib/guardrails/private/scp-checker';
+import { readScpFile, ScpFile } from '../../lib/guardrails/private/scp-file';
 import { CrossRegionInferenceProfile } from '../../lib/profiles/cross-region-inference-profile';
-import { CheckRow, readScpFile, ScpFile } from '../../lib/guardrails/private/scp-checker';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
 

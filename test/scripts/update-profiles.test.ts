@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeBedrockControlPlane, FakeRegion } from './fake-bedrock-control-plane';
+import { installLoopbackGuard } from '../../dev/fake-bedrock/loopback-guard';
 import { InferenceProfileCatalog } from '../../lib/profiles/inference-profile-catalog';
 import { BUNDLED_CATALOG_PATH, CatalogDocument, CatalogProfileEntry, parseCatalog } from '../../lib/profiles/private/catalog-document';
 import {
@@ -11,7 +12,6 @@ import {
   mergeProfiles,
   regionOfModelArn,
 } from '../../scripts/update-profiles';
-import { installLoopbackGuard } from '../../dev/fake-bedrock/loopback-guard';
 
 const HAIKU = 'us.anthropic.claude-3-haiku-20240307-v1:0';
 const NOVA_LITE = 'us.amazon.nova-lite-v1:0';

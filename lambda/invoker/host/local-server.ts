@@ -14,6 +14,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { HttpResponseStreamFactory, HttpResponseStreamPrelude } from './awslambda';
 import { createInvokerRuntime, InvokerRuntime, InvokerRuntimeOptions } from '../runtime';
 import { createStreamingHandler } from './streaming-adapter';
+import { CommandLineError, HELP_REQUESTED, readCommandLine } from '../../../lib/shared/command-line';
 import { INVOKER_CONFIG_ENV, InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
 
 /** Defaults of the local server's configuration (a small EU plan, short enough deadlines for local work). */
@@ -263,37 +264,50 @@ Examples:
 `;
 
 const NUMERIC_FLAGS: Readonly<Record<string, keyof InvokerRuntimeConfig>> = {
-  '--deadline-ms': 'deadlineMs',
-  '--attempt-timeout-ms': 'attemptTimeoutMs',
-  '--first-token-timeout-ms': 'firstTokenTimeoutMs',
-  '--max-body-bytes': 'maxBodyBytes',
-  '--breaker-failure-threshold': 'breakerFailureThreshold',
-  '--breaker-cooldown-ms': 'breakerCooldownMs',
-  '--backoff-base-ms': 'backoffBaseMs',
-  '--backoff-max-ms': 'backoffMaxMs',
+  'deadline-ms': 'deadlineMs',
+  'attempt-timeout-ms': 'attemptTimeoutMs',
+  'first-token-timeout-ms': 'firstTokenTimeoutMs',
+  'max-body-bytes': 'maxBodyBytes',
+  'breaker-failure-threshold': 'breakerFailureThreshold',
+  'breaker-cooldown-ms': 'breakerCooldownMs',
+  'backoff-base-ms': 'backoffBaseMs',
+  'backoff-max-ms': 'backoffMaxMs',
 };
+
+const TEXT = { type: 'string' } as const;
+
+/** The options of the command line, every one with a value. */
+const OPTIONS = {
+  'port': TEXT,
+  'host': TEXT,
+  'endpoint': TEXT,
+  'geography': TEXT,
+  'region-plan': TEXT,
+  'profiles': TEXT,
+  'config': TEXT,
+  ...Object.fromEntries(Object.keys(NUMERIC_FLAGS).map((flag) => [flag, TEXT])),
+} as const;
 
 /** Parses the command line into server options; throws with a readable message on a bad flag. */
 export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): LocalServerOptions | 'help' {
-  const values = new Map<string, string>();
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index];
-    if (arg === '--') {
-      continue; // projen passes the separator through
-    }
-    if (arg === '--help' || arg === '-h') {
+  let values: Record<string, string | undefined>;
+  try {
+    const read = readCommandLine(argv, OPTIONS);
+    if (read === HELP_REQUESTED) {
       return 'help';
     }
-    const [flag, inline] = arg.split(/=(.*)/s, 2);
-    const value = inline ?? argv[++index];
-    if (!flag.startsWith('--') || value === undefined) {
-      throw new Error(`unexpected argument '${arg}'; see --help`);
+    values = read as Record<string, string | undefined>;
+  } catch (error) {
+    if (!(error instanceof CommandLineError) || error.argument === undefined) {
+      throw error;
     }
-    values.set(flag, value);
+    throw new Error(error.problem === 'unknown-option'
+      ? `unknown flag '${error.argument}'; see --help`
+      : `unexpected argument '${error.argument}'; see --help`);
   }
   const base: Record<string, unknown> = { ...LOCAL_DEFAULT_CONFIG };
-  const configSource = values.has('--config') ? '--config' : INVOKER_CONFIG_ENV;
-  const configJson = values.get('--config') ?? env[INVOKER_CONFIG_ENV];
+  const configSource = values.config !== undefined ? '--config' : INVOKER_CONFIG_ENV;
+  const configJson = values.config ?? env[INVOKER_CONFIG_ENV];
   if (configJson !== undefined) {
     let parsed: unknown;
     try {
@@ -310,32 +324,31 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   let port = 8787;
   let host: string | undefined;
   let endpoint: string | undefined = env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
-  for (const [flag, value] of values) {
-    if (flag === '--port') {
+  for (const [flag, value] of Object.entries(values)) {
+    if (value === undefined) {
+      continue;
+    }
+    if (flag === 'port') {
       port = Number(value);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new Error(`--port must be an integer 0-65535, got '${value}'`);
       }
-    } else if (flag === '--host') {
+    } else if (flag === 'host') {
       host = value;
-    } else if (flag === '--endpoint') {
+    } else if (flag === 'endpoint') {
       endpoint = value;
-    } else if (flag === '--geography') {
+    } else if (flag === 'geography') {
       base.geography = value;
-    } else if (flag === '--region-plan') {
+    } else if (flag === 'region-plan') {
       base.regionPlan = list(value);
-    } else if (flag === '--profiles') {
+    } else if (flag === 'profiles') {
       base.profileIds = list(value);
-    } else if (flag === '--config') {
-      continue;
     } else if (NUMERIC_FLAGS[flag] !== undefined) {
       const number = Number(value);
       if (value.trim() === '' || !Number.isFinite(number)) {
-        throw new Error(`${flag} must be a number, got '${value}'`);
+        throw new Error(`--${flag} must be a number, got '${value}'`);
       }
       base[NUMERIC_FLAGS[flag]] = number;
-    } else {
-      throw new Error(`unknown flag '${flag}'; see --help`);
     }
   }
   return { port, host, endpoint, config: base as unknown as InvokerRuntimeConfig };

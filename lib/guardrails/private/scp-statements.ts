@@ -17,6 +17,8 @@
 import type { CrossRegionInferenceProfile } from '../../profiles/cross-region-inference-profile';
 import { partitionOfRegion } from '../../profiles/geography';
 import { inferenceProfileArn, UNSPECIFIED_REGION } from '../../profiles/private/invoke-statements';
+import { isRegionName } from '../../shared/region-name';
+import type { CrossRegionScpOptions } from '../cross-region-scp-options';
 
 /**
  * Global services (or services whose control plane lives in one region) that a region deny usually
@@ -51,56 +53,6 @@ export const SCP_SIDS = {
   globalProfiles: 'DenyGlobalCrossRegionInference',
 } as const;
 
-/** Options of the SCP for cross-region inference. */
-export interface CrossRegionScpOptions {
-  /**
-   * The regions the organisation approves (its region deny keeps every other region out), for example
-   * `['us-east-1', 'us-west-2']`. Each profile must be callable from at least one of them: the
-   * originating call on the profile ARN is still subject to the region deny.
-   */
-  readonly approvedRegions: string[];
-
-  /**
-   * The inference profiles the organisation uses. Bedrock may run their requests in destination
-   * regions outside `approvedRegions`; the SCP lets those requests through.
-   */
-  readonly profiles: CrossRegionInferenceProfile[];
-
-  /**
-   * Deny Bedrock inference through any inference profile not in `profiles`
-   * (`ArnNotLike bedrock:InferenceProfileArn`, account `*`).
-   *
-   * @default false - any system-defined profile called from an approved region may route anywhere it routes
-   */
-  readonly allowOnlyListedProfiles?: boolean;
-
-  /**
-   * Deny `global.` profiles while allowing geographic ones (the AWS statement keyed on
-   * `aws:RequestedRegion` = `unspecified` and `inference-profile/global.*`).
-   *
-   * @default false
-   */
-  readonly denyGlobalProfiles?: boolean;
-
-  /**
-   * Principals (for example the Control Tower execution role, or a break-glass role) that the
-   * organisation's region deny already exempts; every generated deny statement exempts them
-   * (`ArnNotLike aws:PrincipalArn`). Wildcards are allowed: `arn:aws:iam::*:role/AWSControlTowerExecution`.
-   *
-   * @default - no principal is exempt
-   */
-  readonly exemptPrincipalArns?: string[];
-
-  /**
-   * Actions the region deny does not apply to (its `NotAction`): global services whose requests are
-   * served from one region. An empty list denies every action outside the approved regions.
-   *
-   * @default DEFAULT_EXEMPT_ACTIONS - iam, sts, organizations, account, route53, route53domains,
-   *          cloudfront, globalaccelerator, waf, shield, support, health, trustedadvisor, budgets, ce
-   */
-  readonly exemptActions?: string[];
-}
-
 /** One statement of a service control policy, in the JSON shape AWS Organizations accepts. */
 export interface ScpStatementJson {
   readonly Sid: string;
@@ -116,8 +68,6 @@ export interface ScpDocumentJson {
   readonly Version: '2012-10-17';
   readonly Statement: ScpStatementJson[];
 }
-
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /**
  * The SCP that keeps the region deny for everything except Bedrock inference routed through an
@@ -195,7 +145,7 @@ function validateApprovedRegions(regions: readonly string[] | undefined): string
       throw new Error('approvedRegions contains \'unspecified\': leave it out. The generated SCP exempts the region-less model '
         + 'evaluation of global profiles through bedrock:InferenceProfileArn, without opening region-less requests to other services.');
     }
-    if (!REGION_PATTERN.test(region)) {
+    if (!isRegionName(region)) {
       throw new Error(`approvedRegions contains '${region}', which is not a region name (expected for example 'us-east-1').`);
     }
   }

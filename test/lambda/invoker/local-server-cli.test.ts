@@ -5,9 +5,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { closeClientAgent, converseBody, send } from './invoker-harness';
+import { FakeBedrock, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 import { LOCAL_DEFAULT_CONFIG, parseServerArgs } from '../../../lambda/invoker/host/local-server';
 import { INVOKER_CONFIG_ENV, INVOKER_HEADERS } from '../../../lib/shared/invoker-config';
-import { FakeBedrock, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 

@@ -2,6 +2,8 @@
  * What the CrossRegionDashboard is told about the deployment: plain data, so the dashboard can live in
  * another region's stack than the invokers, health checks and audit trail it charts.
  */
+import type { InferenceAuditTrail } from './inference-audit-trail';
+import type { RegionalInvoker } from '../invoker/regional-invoker';
 
 /** One deployed invoker, as plain data (so the dashboard can live in another region's stack). */
 export interface DashboardInvoker {

@@ -63,6 +63,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/node-http-handler@^4',
     '@smithy/eventstream-codec@^4',
     '@smithy/util-utf8@^4',
+    '@smithy/core@^3',
     '@aws-crypto/crc32@^5',
     '@aws-lambda-powertools/logger@^2',
     '@aws-lambda-powertools/metrics@^2',

@@ -31,6 +31,28 @@ export interface FakeBedrockOptions {
   readonly textDeltas?: number;
 }
 
+/**
+ * The events of one scripted ConverseStream answer, as `[event type, payload]` in sending order (the
+ * payload is the event's JSON body; blobs as base64, as on the wire).
+ */
+export type StreamScript = ReadonlyArray<readonly [eventType: string, payload: unknown]>;
+
+interface ScriptRule {
+  readonly region: string;
+  readonly script: StreamScript;
+  remaining: number;
+}
+
+interface StreamPlan {
+  readonly events?: StreamScript;
+  readonly firstEventDelayMs?: number;
+  readonly interEventDelayMs?: number;
+  readonly exceptionAfter?: number;
+  readonly exceptionType?: string;
+  readonly exceptionMessage?: string;
+  readonly endAfter?: number;
+}
+
 interface FaultRule {
   readonly region: string;
   readonly operation?: FakeOperation;
@@ -58,6 +80,7 @@ export class FakeBedrock {
   /** Calls whose caller closed the connection before the answer was complete (an aborted attempt). */
   private readonly abandonedCalls = new Set<RecordedCall>();
   private readonly rules: FaultRule[] = [];
+  private readonly scripts: ScriptRule[] = [];
   private readonly pendingTimers = new Set<NodeJS.Timeout>();
 
   public constructor(private readonly server: http.Server, private readonly options: FakeBedrockOptions) {}
@@ -78,15 +101,26 @@ export class FakeBedrock {
     return this;
   }
 
+  /**
+   * Answers the next ConverseStream calls to `region` (`*` = every region) with `script` instead of the
+   * default text answer (faults still apply on top: a `stream-exception` after N events cuts the script).
+   * `times` = the next N matching calls (default: until {@link reset}).
+   */
+  public scriptStream(region: string, script: StreamScript, options: { readonly times?: number } = {}): this {
+    this.scripts.push({ region, script, remaining: options.times ?? Number.POSITIVE_INFINITY });
+    return this;
+  }
+
   /** Removes every fault (regions recover). */
   public clearFaults(): this {
     this.rules.length = 0;
     return this;
   }
 
-  /** Forgets recorded calls and faults. */
+  /** Forgets recorded calls, faults and stream scripts. */
   public reset(): this {
     this.calls.length = 0;
+    this.scripts.length = 0;
     this.abandonedCalls.clear();
     return this.clearFaults();
   }
@@ -122,6 +156,7 @@ export class FakeBedrock {
     const operation = route[2] as FakeOperation;
     const modelId = decodeURIComponent(route[1]);
     const fault = this.takeFault(region, operation);
+    const events = operation === 'converse-stream' ? this.takeScript(region) : undefined;
     const call: RecordedCall = { region, operation, modelId, atMs: Date.now(), body, fault: fault?.kind };
     this.calls.push(call);
     response.once('close', () => {
@@ -130,7 +165,7 @@ export class FakeBedrock {
       }
     });
     if (fault === undefined) {
-      this.answer(response, operation, region, body);
+      this.answer(response, operation, region, body, events);
       return;
     }
     switch (fault.kind) {
@@ -143,28 +178,42 @@ export class FakeBedrock {
         request.socket.destroy();
         return;
       case 'slow':
-        this.later(fault.delayMs, () => this.answer(response, operation, region, body));
+        this.later(fault.delayMs, () => this.answer(response, operation, region, body, events));
         return;
       case 'slow-first-event':
         if (operation !== 'converse-stream') {
           this.later(fault.delayMs, () => this.answer(response, operation, region, body));
           return;
         }
-        this.stream(response, region, { firstEventDelayMs: fault.delayMs });
+        this.stream(response, region, { events, firstEventDelayMs: fault.delayMs });
+        return;
+      case 'slow-stream':
+        if (operation !== 'converse-stream') {
+          // Without a stream the whole answer comes when the generation ends.
+          const generationMs = fault.interEventDelayMs * ((events ?? this.streamEvents(region)).length - 1);
+          this.later(generationMs, () => this.answer(response, operation, region, body));
+          return;
+        }
+        this.stream(response, region, { events, interEventDelayMs: fault.interEventDelayMs });
         return;
       case 'stream-exception':
         if (operation !== 'converse-stream') {
           sendError(response, { kind: 'error', status: 500, name: 'InternalServerException', message: 'stream fault on a non-stream call' });
           return;
         }
-        this.stream(response, region, { exceptionAfter: fault.afterEvents, exceptionType: fault.exceptionType, exceptionMessage: fault.message });
+        this.stream(response, region, {
+          events,
+          exceptionAfter: fault.afterEvents,
+          exceptionType: fault.exceptionType,
+          exceptionMessage: fault.message,
+        });
         return;
       case 'stream-end-early':
         if (operation !== 'converse-stream') {
           sendError(response, { kind: 'error', status: 500, name: 'InternalServerException', message: 'stream fault on a non-stream call' });
           return;
         }
-        this.stream(response, region, { endAfter: fault.afterEvents });
+        this.stream(response, region, { events, endAfter: fault.afterEvents });
         return;
     }
   }
@@ -180,12 +229,21 @@ export class FakeBedrock {
     return rule.fault;
   }
 
-  private answer(response: http.ServerResponse, operation: FakeOperation, region: string, body: Buffer): void {
+  private takeScript(region: string): StreamScript | undefined {
+    const rule = this.scripts.find((candidate) => (candidate.region === '*' || candidate.region === region) && candidate.remaining > 0);
+    if (rule === undefined) {
+      return undefined;
+    }
+    rule.remaining -= 1;
+    return rule.script;
+  }
+
+  private answer(response: http.ServerResponse, operation: FakeOperation, region: string, body: Buffer, events?: StreamScript): void {
     if (response.destroyed) {
       return;
     }
     if (operation === 'converse-stream') {
-      this.stream(response, region, {});
+      this.stream(response, region, { events });
       return;
     }
     if (operation === 'invoke') {
@@ -200,16 +258,8 @@ export class FakeBedrock {
     });
   }
 
-  private stream(
-    response: http.ServerResponse,
-    region: string,
-    plan: { firstEventDelayMs?: number; exceptionAfter?: number; exceptionType?: string; exceptionMessage?: string; endAfter?: number },
-  ): void {
-    response.writeHead(200, {
-      'content-type': 'application/vnd.amazon.eventstream',
-      'x-amzn-requestid': requestId(),
-    });
-    response.flushHeaders();
+  /** The default ConverseStream answer: "hello from <region>" in `textDeltas` deltas, then stop and metadata. */
+  private streamEvents(region: string): StreamScript {
     const deltas = this.options.textDeltas ?? 2;
     const events: Array<[string, unknown]> = [['messageStart', { role: 'assistant' }]];
     for (let index = 0; index < deltas; index++) {
@@ -218,7 +268,17 @@ export class FakeBedrock {
     events.push(['contentBlockStop', { contentBlockIndex: 0 }]);
     events.push(['messageStop', { stopReason: 'end_turn' }]);
     events.push(['metadata', { usage: FAKE_USAGE, metrics: { latencyMs: 5 } }]);
-    const interEventDelay = this.options.interEventDelayMs ?? 0;
+    return events;
+  }
+
+  private stream(response: http.ServerResponse, region: string, plan: StreamPlan): void {
+    response.writeHead(200, {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-requestid': requestId(),
+    });
+    response.flushHeaders();
+    const events = plan.events ?? this.streamEvents(region);
+    const interEventDelay = plan.interEventDelayMs ?? this.options.interEventDelayMs ?? 0;
     let index = 0;
     const sendNext = (): void => {
       if (response.destroyed) {

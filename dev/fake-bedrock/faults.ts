@@ -11,6 +11,11 @@ export type Fault =
   | { readonly kind: 'slow'; readonly delayMs: number }
   /** converse-stream: headers at once, then `delayMs` before the first event. */
   | { readonly kind: 'slow-first-event'; readonly delayMs: number }
+  /**
+   * converse-stream: headers and the first event at once, then `interEventDelayMs` before each further
+   * event: a healthy model writing a long answer. Other operations answer when that stream would have ended.
+   */
+  | { readonly kind: 'slow-stream'; readonly interEventDelayMs: number }
   /** Destroys the connection without answering. */
   | { readonly kind: 'reset' }
   /** converse-stream: `afterEvents` normal events, then an exception frame (`:message-type: exception`). */
@@ -37,6 +42,7 @@ export const faults = {
   hang: (): Fault => ({ kind: 'hang' }),
   slow: (delayMs: number): Fault => ({ kind: 'slow', delayMs }),
   slowFirstEvent: (delayMs: number): Fault => ({ kind: 'slow-first-event', delayMs }),
+  slowStream: (interEventDelayMs: number): Fault => ({ kind: 'slow-stream', interEventDelayMs }),
   reset: (): Fault => ({ kind: 'reset' }),
   streamEndEarly: (afterEvents: number): Fault => ({ kind: 'stream-end-early', afterEvents }),
   streamException: (afterEvents: number, exceptionType = 'throttlingException', message = 'Too many tokens, please wait before trying again.'): Fault =>

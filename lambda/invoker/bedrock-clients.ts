@@ -1,8 +1,20 @@
 /* eslint-disable import/no-extraneous-dependencies -- the handler bundles its SDK with esbuild (pinned versions), so it is a devDependency on purpose */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import {
+  BedrockRuntimeClient, ConverseCommand, ConverseCommandOutput, ConverseStreamCommand, ConverseStreamCommandOutput, InvokeModelCommand, InvokeModelCommandOutput,
+} from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AttemptControl } from './resilience/attempt-control';
+
+/** The Bedrock runtime commands the invoker sends. */
+type InvokerCommand = ConverseCommand | ConverseStreamCommand | InvokeModelCommand;
+
+/**
+ * Where the "sent" mark sits: the deserialize step wraps the HTTP handler itself, so everything before it
+ * (serialisation, endpoint resolution, credentials, signing) has succeeded when it runs.
+ */
+const MARK_SENT = { step: 'deserialize', priority: 'low', name: 'invokerMarkSentMiddleware' } as const;
 
 /** Optional hook to wrap each new client (the tracer uses it to capture AWS SDK calls). */
 export type ClientInstrumentation = (client: BedrockRuntimeClient) => BedrockRuntimeClient;
@@ -53,6 +65,25 @@ export class BedrockClients {
       this.clients.set(region, client);
     }
     return client;
+  }
+
+  /**
+   * Sends `command` to `region` for one attempt: aborted by `control`'s signal, and marking `control` as
+   * sent when the SDK hands the request to the HTTP handler, so the failover walk can tell a failure of
+   * the region from one raised while the SDK was still building the request (for example a body it could
+   * not serialise).
+   */
+  public send(region: string, command: ConverseStreamCommand, control: AttemptControl): Promise<ConverseStreamCommandOutput>;
+  public send(region: string, command: ConverseCommand, control: AttemptControl): Promise<ConverseCommandOutput>;
+  public send(region: string, command: InvokeModelCommand, control: AttemptControl): Promise<InvokeModelCommandOutput>;
+  public send(region: string, command: InvokerCommand, control: AttemptControl): Promise<unknown> {
+    // The overloads above give each command its own types; the SDK's generic signatures cannot take the union.
+    const typed = command as ConverseStreamCommand;
+    typed.middlewareStack.add((next) => (args) => {
+      control.markSent();
+      return next(args);
+    }, MARK_SENT);
+    return this.clientFor(region).send(typed, { abortSignal: control.signal });
   }
 
   /** Closes every client and its sockets (tests and the local server call this on shutdown). */

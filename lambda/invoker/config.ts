@@ -58,6 +58,14 @@ export function parseInvokerConfig(raw: string | undefined): ConfigResult {
       problems.push(`backoffBaseMs (${numbers.backoffBaseMs}) must not exceed backoffMaxMs (${numbers.backoffMaxMs})`);
     }
   }
+  const hedging = candidate.hedging;
+  if (hedging !== undefined) {
+    const { minDelayMs, maxShare } = (typeof hedging === 'object' && hedging !== null ? hedging : {}) as Record<string, unknown>;
+    if (typeof minDelayMs !== 'number' || !Number.isInteger(minDelayMs) || minDelayMs <= 0
+      || typeof maxShare !== 'number' || !(maxShare > 0 && maxShare <= 1)) {
+      problems.push(`hedging must be { minDelayMs: a positive integer, maxShare: a number in (0, 1] }, got ${describe(hedging)}`);
+    }
+  }
   if (problems.length > 0) {
     return { ok: false, problems };
   }
@@ -76,6 +84,7 @@ export function parseInvokerConfig(raw: string | undefined): ConfigResult {
       breakerCooldownMs: config.breakerCooldownMs,
       backoffBaseMs: config.backoffBaseMs,
       backoffMaxMs: config.backoffMaxMs,
+      ...(config.hedging === undefined ? {} : { hedging: { minDelayMs: config.hedging.minDelayMs, maxShare: config.hedging.maxShare } }),
     },
   };
 }

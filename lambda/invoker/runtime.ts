@@ -4,6 +4,7 @@ import { CircuitBreakerRegistry } from './resilience/circuit-breaker';
 import type { InvokerClock } from './clock';
 import { ConfigResult, parseInvokerConfig } from './config';
 import { findGeographyViolations } from './resilience/geography-guard';
+import { HedgePolicy } from './resilience/hedging';
 import { createPowertoolsMetrics, PowertoolsRequestMetrics, RequestMetrics } from './telemetry/invoker-metrics';
 import { createLogger } from './telemetry/observability';
 
@@ -15,6 +16,8 @@ export interface InvokerRuntime extends InvokerClock {
   /** Region this function runs in (`AWS_REGION`), reported by /health. */
   readonly functionRegion: string | undefined;
   readonly breakers: CircuitBreakerRegistry;
+  /** When and how much to hedge slow streaming attempts; undefined when hedging is off. */
+  readonly hedging: HedgePolicy | undefined;
   readonly clients: BedrockClients;
   readonly logger: Logger;
   /** A fresh per-request metrics collector. */
@@ -59,6 +62,7 @@ export function createInvokerRuntime(options: InvokerRuntimeOptions = {}): Invok
       cooldownMs: config?.breakerCooldownMs ?? 1,
       now,
     }),
+    hedging: config?.hedging === undefined ? undefined : new HedgePolicy(config.hedging),
     clients: new BedrockClients({
       connectionTimeoutMs: Math.min(config?.attemptTimeoutMs ?? 3_000, 3_000),
       instrument: options.instrumentClient,

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { HedgingOptions } from './hedging-options';
 import { InvokerAuthorization } from './invoker-authorization';
 import { ResidencyConstraint } from '../profiles/residency-constraint';
 
@@ -24,6 +25,15 @@ export interface CircuitBreakerOptions {
 
 /** Settings of an invoker that do not depend on where it is deployed. */
 export interface InvokerSettings {
+  /**
+   * Hedge streaming requests whose first region is slow to its first token (see {@link HedgingOptions}).
+   * Off by default: a hedge can cost tokens twice, and the in-request failover already abandons a region
+   * that produces no first token within the first-token timeout.
+   *
+   * @default - no hedging
+   */
+  readonly hedging?: HedgingOptions;
+
   /**
    * A data-residency rule every destination region must satisfy; checked at synth time.
    *

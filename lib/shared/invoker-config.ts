@@ -49,6 +49,8 @@ export const INVOKER_METRIC_NAMES = {
   outputTokens: 'OutputTokens',
   servedBySecondary: 'ServedBySecondary',
   clientErrors: 'ClientErrors',
+  hedges: 'Hedges',
+  hedgeWins: 'HedgeWins',
 } as const;
 
 /** Configuration of one deployed invoker. */
@@ -78,6 +80,23 @@ export interface InvokerRuntimeConfig {
   readonly backoffBaseMs: number;
   /** Cap of one backoff (and of an honoured Retry-After), in milliseconds. */
   readonly backoffMaxMs: number;
+  /** Hedged streaming requests; absent = off. */
+  readonly hedging?: HedgingConfig;
+}
+
+/**
+ * Hedged requests: when a streaming attempt (ConverseStream, and /converse, which streams underneath)
+ * has produced no first event after a hedge delay, the same request starts in the next region too; the
+ * first to produce an event serves and the other is aborted.
+ */
+export interface HedgingConfig {
+  /**
+   * Floor of the hedge delay, in milliseconds. The delay is the region's recent p95 time to first
+   * token, never less than this.
+   */
+  readonly minDelayMs: number;
+  /** Largest share of requests that may be hedged (a hedge can cost the tokens twice), in (0, 1]. */
+  readonly maxShare: number;
 }
 
 /**

@@ -202,8 +202,17 @@ describe('RegionalInvoker validation', () => {
     ['an integration timeout over 15 minutes', { integrationTimeout: Duration.minutes(16) }, 'eu-west-1', /integrationTimeout must be between 5 s and 900 s/],
     ['a fractional body limit', { maxBodyBytes: 1.5 }, 'eu-west-1', /maxBodyBytes must be a positive whole number; got 1.5/],
     ['an old runtime', { runtime: lambda.Runtime.NODEJS_20_X }, 'eu-west-1', /runtime must be Node.js 22 or newer.*nodejs20\.x/],
+    ['a hedge share above 1', { hedging: { maxShare: 1.5 } }, 'eu-west-1', /hedging.maxShare must be a share of requests in \(0, 1\].*got 1.5/],
+    ['a hedge share of 0', { hedging: { maxShare: 0 } }, 'eu-west-1', /hedging.maxShare must be a share of requests in \(0, 1\]/],
+    ['a hedge delay under a millisecond', { hedging: { minDelay: Duration.millis(0) } }, 'eu-west-1', /hedging.minDelay must be at least 1 millisecond, got 0 ms/],
   ])('rejects %s', (_name, props, region, message) => {
     expect(() => build(props, region)).toThrow(message);
+  });
+
+  test('hedging is off unless asked for; when asked, the handler gets its floor and share', () => {
+    expect(handlerConfig(build().stack).hedging).toBeUndefined();
+    expect(handlerConfig(build({ hedging: {} }).stack).hedging).toEqual({ minDelayMs: 2_000, maxShare: 0.05 });
+    expect(handlerConfig(build({ hedging: { minDelay: Duration.millis(800), maxShare: 0.2 } }).stack).hedging).toEqual({ minDelayMs: 800, maxShare: 0.2 });
   });
 
   test('rejects an environment-agnostic stack', () => {

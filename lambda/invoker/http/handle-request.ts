@@ -1,6 +1,7 @@
 /* eslint-disable import/no-extraneous-dependencies -- bundled into the handler by esbuild */
-import { ConverseCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import { ConverseStreamCommandInput, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext } from './answers';
+import { answerCutByDeadline, streamedConverse } from './converse-via-stream';
 import { serveConverseStream } from '../resilience/converse-stream';
 import { runWithFailover } from '../resilience/failover';
 import { GeographyViolationError } from '../resilience/geography-guard';
@@ -130,30 +131,39 @@ function timeSinceReceipt(request: InvokerRequest, runtime: InvokerRuntime, conf
   return Math.min(elapsed, config.deadlineMs);
 }
 
+/**
+ * POST /converse: served through ConverseStream and answered with the assembled Converse response (see
+ * {@link streamedConverse}), so a hung region is abandoned at the first-token timeout while a long answer
+ * may generate until the request deadline. A deadline that cuts a generation short is a 504, not a
+ * failure of the region.
+ */
 async function serveConverse(request: InvokerRequest, context: RouteContext): Promise<void> {
-  const call = validateConverseBody(request.body, context.config);
+  const call = validateConverseBody(request, 'converse', context.config);
   if (!call.ok) {
     return answerProblem(context.sink, context.metrics, call.problem);
   }
   const { modelId, input } = call.value;
-  const result = await runWithFailover(context.failoverDeps, (region, control) =>
-    context.runtime.clients.clientFor(region).send(
-      // SDK boundary: the validated body is structurally a ConverseRequest; deep shapes are Bedrock's to validate.
-      new ConverseCommand({ ...(input as object), modelId } as ConstructorParameters<typeof ConverseCommand>[0]),
-      { abortSignal: control.signal },
-    ));
+  // SDK boundary: the validated body is structurally a ConverseRequest, whose fields ConverseStream takes too.
+  const converse = streamedConverse(context, { ...(input as object), modelId } as ConverseStreamCommandInput);
+  const result = await runWithFailover(context.failoverDeps, converse.attempt, { hedge: context.runtime.hedging });
   if (result.kind !== 'served') {
+    const cutShort = converse.cutByDeadline();
+    if (result.kind === 'exhausted' && cutShort !== undefined) {
+      return answerCutByDeadline(context, modelId, cutShort, result.attempts.length);
+    }
     return answerFailure(context, modelId, result);
   }
-  const { $metadata: _metadata, ...output } = result.value;
+  const { response, timeToFirstTokenMs } = result.value;
   context.metrics.served(result.region, {
     latencyMs: context.runtime.now() - context.startedAt,
     bySecondary: result.region !== context.config.regionPlan[0],
-    inputTokens: output.usage?.inputTokens,
-    outputTokens: output.usage?.outputTokens,
+    timeToFirstTokenMs,
+    byHedge: result.wonHedge,
+    inputTokens: response.usage?.inputTokens,
+    outputTokens: response.usage?.outputTokens,
   });
   logServed(context, 'converse', result.region, result.attempts.length);
-  return sendJson(context.sink, 200, output, invokerHeaders(result.region, result.attempts.length, modelId));
+  return sendJson(context.sink, 200, response, invokerHeaders(result.region, result.attempts.length, modelId));
 }
 
 async function serveInvoke(request: InvokerRequest, context: RouteContext): Promise<void> {
@@ -162,11 +172,12 @@ async function serveInvoke(request: InvokerRequest, context: RouteContext): Prom
     return answerProblem(context.sink, context.metrics, call.problem);
   }
   const { modelId, body, contentType, accept } = call.value;
+  // InvokeModel answers only when the whole generation is done, so a long answer cannot be told from a
+  // hung region: the attempt is bounded by the request deadline alone (connection failures and error
+  // answers still fail over at once). /converse streams underneath and detects a hung region by its first token.
   const result = await runWithFailover(context.failoverDeps, (region, control) =>
-    context.runtime.clients.clientFor(region).send(
-      new InvokeModelCommand({ modelId, body, contentType, accept }),
-      { abortSignal: control.signal },
-    ));
+    context.runtime.clients.send(region, new InvokeModelCommand({ modelId, body, contentType, accept }), control),
+  { attemptTimeoutMs: Number.POSITIVE_INFINITY });
   if (result.kind !== 'served') {
     return answerFailure(context, modelId, result);
   }

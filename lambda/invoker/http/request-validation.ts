@@ -1,3 +1,5 @@
+import { truncate, typeName } from './client-text';
+import { conformConverseInput, ConverseOperation, converseRequestFields } from './converse-schema';
 import type { InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
 
 /** A runtime-agnostic HTTP request, as the handler core sees it (body already decoded to bytes). */
@@ -38,33 +40,14 @@ const ROUTES: Readonly<Record<string, { readonly route: Route; readonly method: 
   '/health': { route: 'health', method: 'GET' },
 };
 
-/** Converse request fields a client may send (the body of POST /converse and /converse-stream). */
-const CONVERSE_FIELDS: Readonly<Record<string, 'array' | 'object' | 'string' | 'string-array'>> = {
-  modelId: 'string',
-  messages: 'array',
-  system: 'array',
-  inferenceConfig: 'object',
-  toolConfig: 'object',
-  guardrailConfig: 'object',
-  additionalModelRequestFields: 'object',
-  promptVariables: 'object',
-  additionalModelResponseFieldPaths: 'string-array',
-  requestMetadata: 'object',
-  performanceConfig: 'object',
-  serviceTier: 'object',
-  outputConfig: 'object',
-};
-
 const MESSAGE_ROLES = new Set(['user', 'assistant']);
 
 /**
  * The deepest nesting of JSON objects and arrays a Converse body may have (the body itself is level 1).
  * Real requests stay far below it (a tool's JSON schema nested 20 properties deep is about 50 levels);
- * the limit keeps every later walk over the body (byte decoding, the SDK's serialiser) off the stack's edge.
+ * the limit keeps every later walk over the body (the schema check, the SDK's serialiser) off the stack's edge.
  */
 export const MAX_JSON_DEPTH = 100;
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Builds a client problem. */
 export function problem(status: number, code: string, message: string, headers?: Record<string, string>): ClientProblem {
@@ -118,12 +101,23 @@ export interface ConverseCall {
 }
 
 /**
- * Validates the JSON body of POST /converse and /converse-stream: nesting of at most {@link MAX_JSON_DEPTH}
- * levels, shape of the top-level fields, a non-empty `messages` array of `{ role, content[] }`, and base64
- * `bytes` in image/document/video sources.
- * Deep model-specific rules stay with Bedrock (which answers ValidationException → 400).
+ * Validates POST /converse and /converse-stream before anything is sent: nesting of at most
+ * {@link MAX_JSON_DEPTH} levels, then the whole body against the AWS SDK's model of the operation's
+ * request (see {@link conformConverseInput}: every structure, union, list and scalar, blobs decoded from
+ * base64), a non-empty `messages` array of `{ role: "user" | "assistant", content: [...] }`, and the
+ * profile: `modelId` from the body or the `modelId` query parameter (a 400 if both are given and differ),
+ * else the default. Model-specific rules (limits, formats, enum values) stay with Bedrock, which answers
+ * ValidationException → 400.
+ *
+ * @param request the request; its body is the JSON Converse request, its query may carry `modelId`
+ * @param operation which request model the body must fit
  */
-export function validateConverseBody(body: Uint8Array, config: Pick<InvokerRuntimeConfig, 'profileIds'>): Checked<ConverseCall> {
+export function validateConverseBody(
+  request: Pick<InvokerRequest, 'body' | 'query'>,
+  operation: ConverseOperation,
+  config: Pick<InvokerRuntimeConfig, 'profileIds'>,
+): Checked<ConverseCall> {
+  const { body } = request;
   if (body.byteLength === 0) {
     return fail(400, 'EmptyBody', 'the request body is empty; send a JSON Converse request such as {"messages":[{"role":"user","content":[{"text":"Hello"}]}]}');
   }
@@ -141,43 +135,55 @@ export function validateConverseBody(body: Uint8Array, config: Pick<InvokerRunti
   if (tooDeep !== undefined) {
     return fail(400, 'TooDeeplyNested', `field ${truncate(JSON.stringify(tooDeep))} is nested too deeply: a request may nest JSON objects and arrays at most ${MAX_JSON_DEPTH} levels deep (the body itself is level 1); flatten it`);
   }
-  for (const [field, value] of Object.entries(fields)) {
-    const expected = CONVERSE_FIELDS[field];
-    if (expected === undefined) {
-      return fail(400, 'UnknownField', `field ${truncate(JSON.stringify(field))} is not a Converse request field; allowed fields: ${Object.keys(CONVERSE_FIELDS).join(', ')}`);
+  const allowed = converseRequestFields(operation);
+  const input: Record<string, unknown> = {};
+  for (const field of Object.keys(fields)) {
+    if (!allowed.includes(field)) {
+      return fail(400, 'UnknownField', `field ${truncate(JSON.stringify(field))} is not a Converse request field; allowed fields: ${allowed.join(', ')}`);
     }
-    if (value === undefined || (value === null && field === 'modelId')) {
-      continue;
-    }
-    if (!hasShape(value, expected)) {
-      return fail(400, 'InvalidRequest', `field "${field}" must be ${article(expected)}, got ${typeName(value)}`);
+    if (field !== 'modelId') {
+      input[field] = fields[field];
     }
   }
-  const messages = fields.messages;
-  if (!Array.isArray(messages) || messages.length === 0) {
+  const bodyModelId = fields.modelId;
+  if (bodyModelId !== undefined && bodyModelId !== null && typeof bodyModelId !== 'string') {
+    return fail(400, 'InvalidRequest', `field "modelId" must be a string, got ${typeName(bodyModelId)}`);
+  }
+  const violation = conformConverseInput(input, operation);
+  if (violation !== undefined) {
+    return fail(400, violation.code, violation.message);
+  }
+  const messages = input.messages as ReadonlyArray<{ readonly role: string; readonly content: readonly unknown[] }> | undefined;
+  if (messages === undefined || messages.length === 0) {
     return fail(400, 'MissingMessages', 'the request needs a non-empty "messages" array, e.g. [{"role":"user","content":[{"text":"Hello"}]}]');
   }
-  for (const [index, message] of messages.entries()) {
-    const messageProblem = checkMessage(message, index);
-    if (messageProblem !== undefined) {
-      return { ok: false, problem: messageProblem };
+  for (const [index, { role, content }] of messages.entries()) {
+    if (!MESSAGE_ROLES.has(role)) {
+      return fail(400, 'InvalidRequest', `messages[${index}].role must be "user" or "assistant", got ${truncate(JSON.stringify(role))}`);
+    }
+    if (content.length === 0) {
+      return fail(400, 'InvalidRequest', `messages[${index}].content must be a non-empty array of content blocks such as {"text":"Hello"}, got an empty array`);
     }
   }
-  const profile = resolveProfileId(fields.modelId, config);
+  const modelId = chooseModelId(bodyModelId ?? undefined, request.query.modelId);
+  if (!modelId.ok) {
+    return modelId;
+  }
+  const profile = resolveProfileId(modelId.value, config);
   if (!profile.ok) {
     return profile;
   }
-  const input: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(fields)) {
-    if (field !== 'modelId' && value !== undefined) {
-      input[field] = value;
-    }
+  return { ok: true, value: { modelId: profile.value, input } };
+}
+
+/** The requested model: from the body or the query string (empty means not given); both must agree. */
+function chooseModelId(fromBody: string | undefined, fromQuery: string | undefined): Checked<string | undefined> {
+  const inBody = fromBody === '' ? undefined : fromBody;
+  const inQuery = fromQuery === '' ? undefined : fromQuery;
+  if (inBody !== undefined && inQuery !== undefined && inBody !== inQuery) {
+    return fail(400, 'ConflictingModelId', `the body asks for modelId ${truncate(JSON.stringify(inBody))} but the query string for ${truncate(JSON.stringify(inQuery))}; give it once, in either place`);
   }
-  const decoded = decodeSourceBytes(input, '');
-  if (typeof decoded === 'string') {
-    return fail(400, 'InvalidRequest', `${decoded} must be base64-encoded bytes`);
-  }
-  return { ok: true, value: { modelId: profile.value, input: decoded as Record<string, unknown> } };
+  return { ok: true, value: inBody ?? inQuery };
 }
 
 /** A validated InvokeModel request: bytes passed through untouched. */
@@ -208,24 +214,6 @@ export function validateInvokeRequest(request: InvokerRequest, config: Pick<Invo
   };
 }
 
-function checkMessage(message: unknown, index: number): ClientProblem | undefined {
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    return problem(400, 'InvalidRequest', `messages[${index}] must be an object {"role":"user"|"assistant","content":[...]}, got ${typeName(message)}`);
-  }
-  const { role, content } = message as Record<string, unknown>;
-  if (typeof role !== 'string' || !MESSAGE_ROLES.has(role)) {
-    return problem(400, 'InvalidRequest', `messages[${index}].role must be "user" or "assistant", got ${truncate(JSON.stringify(role) ?? 'nothing')}`);
-  }
-  if (!Array.isArray(content) || content.length === 0) {
-    return problem(400, 'InvalidRequest', `messages[${index}].content must be a non-empty array of content blocks such as {"text":"Hello"}, got ${typeName(content)}`);
-  }
-  const badBlock = content.findIndex((block) => typeof block !== 'object' || block === null || Array.isArray(block));
-  if (badBlock >= 0) {
-    return problem(400, 'InvalidRequest', `messages[${index}].content[${badBlock}] must be a content block object such as {"text":"Hello"}, got ${typeName(content[badBlock])}`);
-  }
-  return undefined;
-}
-
 /**
  * Whether `value` nests objects and arrays more than `maxDepth` levels deep (a scalar is level 0, `{}`
  * and `[]` level 1). Iterative, so arbitrarily deep input cannot overflow the stack; stops at the first
@@ -245,77 +233,6 @@ function exceedsDepth(value: unknown, maxDepth: number): boolean {
     }
   }
   return false;
-}
-
-/**
- * JSON cannot carry bytes, so clients send `source.bytes` (image, document, video) as base64; the SDK
- * wants a Uint8Array. Returns the converted copy, or the JSON path of the first invalid value.
- * Recursive: only call it on values checked with {@link exceedsDepth}.
- */
-function decodeSourceBytes(value: unknown, path: string): unknown {
-  if (Array.isArray(value)) {
-    const converted: unknown[] = [];
-    for (const [index, item] of value.entries()) {
-      const result = decodeSourceBytes(item, `${path}[${index}]`);
-      if (typeof result === 'string' && typeof item !== 'string') {
-        return result;
-      }
-      converted.push(result);
-    }
-    return converted;
-  }
-  if (typeof value !== 'object' || value === null) {
-    return value;
-  }
-  const converted: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    const childPath = path === '' ? key : `${path}.${key}`;
-    if (key === 'source' && typeof item === 'object' && item !== null && typeof (item as Record<string, unknown>).bytes === 'string') {
-      const bytes = (item as Record<string, string>).bytes;
-      if (!BASE64.test(bytes)) {
-        return `${childPath}.bytes`;
-      }
-      converted[key] = { ...(item as object), bytes: Buffer.from(bytes, 'base64') };
-      continue;
-    }
-    const result = decodeSourceBytes(item, childPath);
-    if (typeof result === 'string' && typeof item !== 'string') {
-      return result;
-    }
-    converted[key] = result;
-  }
-  return converted;
-}
-
-function hasShape(value: unknown, expected: 'array' | 'object' | 'string' | 'string-array'): boolean {
-  switch (expected) {
-    case 'array':
-      return Array.isArray(value);
-    case 'string-array':
-      return Array.isArray(value) && value.every((item) => typeof item === 'string');
-    case 'object':
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
-    case 'string':
-      return typeof value === 'string';
-  }
-}
-
-function article(expected: 'array' | 'object' | 'string' | 'string-array'): string {
-  return { 'array': 'an array', 'object': 'a JSON object', 'string': 'a string', 'string-array': 'an array of strings' }[expected];
-}
-
-function typeName(value: unknown): string {
-  if (value === null) {
-    return 'null';
-  }
-  if (Array.isArray(value)) {
-    return 'an array';
-  }
-  return value === undefined ? 'nothing' : `a ${typeof value}`;
-}
-
-function truncate(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function fail<T>(status: number, code: string, message: string): Checked<T> {

@@ -8,6 +8,11 @@ export class AttemptControl {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private abortReason: InvokerAbortReason | undefined;
+  private handedToHttp = false;
+  private resolveFirstEvent: (() => void) | undefined;
+  private readonly firstEventSeen = new Promise<void>((resolve) => {
+    this.resolveFirstEvent = resolve;
+  });
 
   /** Signal to pass to the SDK (`abortSignal`). */
   public get signal(): AbortSignal {
@@ -17,6 +22,34 @@ export class AttemptControl {
   /** Why the attempt was aborted, if it was. */
   public get reason(): InvokerAbortReason | undefined {
     return this.abortReason;
+  }
+
+  /**
+   * Whether the request left the process: the SDK built, serialised and signed it and handed it to the
+   * HTTP handler. Only then can a failure be the region's; anything raised before is the request's (or
+   * the configuration's) fault.
+   */
+  public get sent(): boolean {
+    return this.handedToHttp;
+  }
+
+  /** Called by the SDK middleware that sits just before the HTTP handler (see `BedrockClients.send`). */
+  public markSent(): void {
+    this.handedToHttp = true;
+  }
+
+  /**
+   * Resolves when the region's first streamed event has arrived ({@link markFirstEvent}): the moment a
+   * hedged attempt has won, and from which a long generation is no longer suspected of hanging.
+   */
+  public get firstEvent(): Promise<void> {
+    return this.firstEventSeen;
+  }
+
+  /** Called by a streaming attempt when the region's first event arrives. */
+  public markFirstEvent(): void {
+    this.resolveFirstEvent?.();
+    this.resolveFirstEvent = undefined;
   }
 
   /** (Re)arms the timer: after `ms` the attempt is aborted with `reason`. Replaces any armed timer. */

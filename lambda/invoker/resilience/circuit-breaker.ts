@@ -18,6 +18,8 @@ export interface CircuitSnapshot {
   readonly consecutiveFailures: number;
   /** When an open circuit will let a probe through (ms, same clock as `now`); absent unless open. */
   readonly retryAtMs?: number;
+  /** Until when the region is skipped because it throttled (ms, same clock as `now`); absent unless it is. */
+  readonly quotaBackoffUntilMs?: number;
 }
 
 /** Leave to call a region, from {@link CircuitBreakerRegistry.tryAcquire}. */
@@ -27,6 +29,13 @@ export interface CircuitPermit {
   readonly probe: boolean;
 }
 
+/**
+ * How long a region that throttled without saying when to come back is skipped. Throttling is a quota
+ * signal, not an outage: the region is passed over briefly (the request moves on at once), never for a
+ * circuit's whole cool-down.
+ */
+export const DEFAULT_QUOTA_BACKOFF_MS = 1_000;
+
 interface Circuit {
   state: CircuitState;
   consecutiveFailures: number;
@@ -34,6 +43,8 @@ interface Circuit {
   probeStartedAtMs: number;
   /** The permit of the half-open probe in flight, if any. */
   probe?: CircuitPermit;
+  /** The region throttled: skip it until then (a short quota back-off, independent of the circuit). */
+  quotaBackoffUntilMs: number;
 }
 
 /**
@@ -43,6 +54,14 @@ interface Circuit {
  * then half-open lets exactly one probe through while everyone else keeps skipping the region; the
  * probe's success closes the circuit, its failure re-opens it. A probe that never reports back (its
  * caller vanished) is forgotten after another `cooldownMs`, so a region cannot stay stuck half-open.
+ *
+ * Throttling is kept apart from failures: a throttle skips the region for its Retry-After (or
+ * {@link DEFAULT_QUOTA_BACKOFF_MS}), capped at `cooldownMs`, and neither counts toward opening the circuit
+ * nor resets the count.
+ *
+ * The breaker protects callers from a region, never the service from its callers: when no region of a
+ * plan may be called, {@link soonestAvailable} names the one to try anyway and {@link forceAcquire} lets
+ * that call through (Envoy's panic threshold; AgentCore Gateway always tries the last remaining target).
  */
 export class CircuitBreakerRegistry {
   private readonly circuits = new Map<string, Circuit>();
@@ -57,6 +76,9 @@ export class CircuitBreakerRegistry {
   public tryAcquire(region: string): CircuitPermit | undefined {
     const circuit = this.circuit(region);
     const now = this.options.now();
+    if (now < circuit.quotaBackoffUntilMs) {
+      return undefined;
+    }
     switch (circuit.state) {
       case 'closed':
         return { region, probe: false };
@@ -74,12 +96,34 @@ export class CircuitBreakerRegistry {
     }
   }
 
+  /**
+   * Lets a call to `region` through whatever its state: for the one region a request tries when no
+   * region of its plan may be called. Never the half-open probe; settle it like any other permit.
+   */
+  public forceAcquire(region: string): CircuitPermit {
+    this.circuit(region);
+    return { region, probe: false };
+  }
+
   /** The region answered (including a client error such as 400: the region itself is healthy). */
   public recordSuccess(region: string): void {
     const circuit = this.circuit(region);
     circuit.state = 'closed';
     circuit.consecutiveFailures = 0;
     circuit.probe = undefined;
+    circuit.quotaBackoffUntilMs = Number.NEGATIVE_INFINITY;
+  }
+
+  /**
+   * The region throttled (a quota signal, not an outage): skip it for `retryAfterMs` (its own
+   * Retry-After) or {@link DEFAULT_QUOTA_BACKOFF_MS}, at most `cooldownMs`. The failure count is left as
+   * it is; a throttled half-open probe frees the probe slot.
+   */
+  public recordThrottle(permit: CircuitPermit, retryAfterMs: number | undefined): void {
+    const circuit = this.circuit(permit.region);
+    const backoffMs = Math.min(Math.max(0, retryAfterMs ?? DEFAULT_QUOTA_BACKOFF_MS), this.options.cooldownMs);
+    circuit.quotaBackoffUntilMs = Math.max(circuit.quotaBackoffUntilMs, this.options.now() + backoffMs);
+    this.release(permit);
   }
 
   /** The region failed with a failover-class error. */
@@ -107,23 +151,32 @@ export class CircuitBreakerRegistry {
   }
 
   /**
-   * Whether {@link tryAcquire} would let a call to `region` through at `atMs` (same clock as `now`), if
-   * nothing else happened meanwhile. No side effects: used to skip a backoff that could only end in
-   * skipping every region.
+   * When {@link tryAcquire} would next let a call to `region` through, if nothing else happened
+   * meanwhile (same clock as `now`; in the past when it would now).
    */
-  public couldAcquireAt(region: string, atMs: number): boolean {
+  public availableAtMs(region: string): number {
     const circuit = this.circuits.get(region);
     if (circuit === undefined) {
-      return true;
+      return Number.NEGATIVE_INFINITY;
     }
-    switch (circuit.state) {
-      case 'closed':
-        return true;
-      case 'open':
-        return atMs - circuit.openedAtMs >= this.options.cooldownMs;
-      case 'half-open':
-        return atMs - circuit.probeStartedAtMs >= this.options.cooldownMs;
+    const circuitAt = circuit.state === 'closed'
+      ? Number.NEGATIVE_INFINITY
+      : (circuit.state === 'open' ? circuit.openedAtMs : circuit.probeStartedAtMs) + this.options.cooldownMs;
+    return Math.max(circuitAt, circuit.quotaBackoffUntilMs);
+  }
+
+  /** Of `regions`, the one that may be called soonest (the first in order on a tie); undefined when empty. */
+  public soonestAvailable(regions: readonly string[]): string | undefined {
+    let soonest: string | undefined;
+    let soonestAt = Number.POSITIVE_INFINITY;
+    for (const region of regions) {
+      const at = this.availableAtMs(region);
+      if (soonest === undefined || at < soonestAt) {
+        soonest = region;
+        soonestAt = at;
+      }
     }
+    return soonest;
   }
 
   /** Current state of a region, without side effects. */
@@ -144,9 +197,12 @@ export class CircuitBreakerRegistry {
       const circuit = this.circuits.get(region);
       const state = this.stateOf(region);
       const snapshot: CircuitSnapshot = { region, state, consecutiveFailures: circuit?.consecutiveFailures ?? 0 };
-      return state === 'open' && circuit !== undefined
+      const withRetry = state === 'open' && circuit !== undefined
         ? { ...snapshot, retryAtMs: circuit.openedAtMs + this.options.cooldownMs }
         : snapshot;
+      return circuit !== undefined && circuit.quotaBackoffUntilMs > this.options.now()
+        ? { ...withRetry, quotaBackoffUntilMs: circuit.quotaBackoffUntilMs }
+        : withRetry;
     });
   }
 
@@ -160,7 +216,7 @@ export class CircuitBreakerRegistry {
   private circuit(region: string): Circuit {
     let circuit = this.circuits.get(region);
     if (circuit === undefined) {
-      circuit = { state: 'closed', consecutiveFailures: 0, openedAtMs: 0, probeStartedAtMs: 0 };
+      circuit = { state: 'closed', consecutiveFailures: 0, openedAtMs: 0, probeStartedAtMs: 0, quotaBackoffUntilMs: Number.NEGATIVE_INFINITY };
       this.circuits.set(region, circuit);
     }
     return circuit;

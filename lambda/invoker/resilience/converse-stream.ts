@@ -3,7 +3,8 @@ import { ConverseStreamCommand, ConverseStreamOutput } from '@aws-sdk/client-bed
 import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext } from '../http/answers';
 import type { AttemptControl } from './attempt-control';
 import { ClassifiedError, classifyBedrockError } from './error-classification';
-import { runWithFailover } from './failover';
+import type { CircuitBreakerRegistry, CircuitPermit } from './circuit-breaker';
+import { runWithFailover, settleFailure } from './failover';
 import { publishMetrics } from '../telemetry/invoker-metrics';
 import { InvokerRequest, validateConverseBody } from '../http/request-validation';
 import { sseEvent } from '../http/response-sink';
@@ -26,7 +27,7 @@ interface OpenedStream {
  * silent at most `firstTokenTimeoutMs` (the time the client takes to read is not counted).
  */
 export async function serveConverseStream(request: InvokerRequest, context: RouteContext): Promise<void> {
-  const call = validateConverseBody(request.body, context.config);
+  const call = validateConverseBody(request, 'converse-stream', context.config);
   if (!call.ok) {
     return answerProblem(context.sink, context.metrics, call.problem);
   }
@@ -34,11 +35,14 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
   const { config, runtime } = context;
   const result = await runWithFailover<OpenedStream>(context.failoverDeps, async (region, control, deadlineAt) => {
     const attemptStartedAt = runtime.now();
-    const response = await runtime.clients.clientFor(region).send(
+    // The SDK's send() resolves only once the first event has arrived, so the first-token timeout runs from here.
+    if (config.firstTokenTimeoutMs < config.attemptTimeoutMs) {
+      armWithinDeadline(control, config.firstTokenTimeoutMs, 'FirstTokenTimeout', deadlineAt, attemptStartedAt);
+    }
+    const response = await runtime.clients.send(region,
       // SDK boundary: the validated body is structurally a ConverseStreamRequest.
       new ConverseStreamCommand({ ...(input as object), modelId } as ConstructorParameters<typeof ConverseStreamCommand>[0]),
-      { abortSignal: control.signal },
-    );
+      control);
     if (response.stream === undefined) {
       throw Object.assign(new Error('the region answered without an event stream'), { name: 'EmptyStream' });
     }
@@ -48,13 +52,14 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
     if (first.done === true) {
       throw Object.assign(new Error('the region closed the stream without any event'), { name: 'EmptyStream' });
     }
+    control.markFirstEvent();
     return { iterator, firstEvent: first.value, timeToFirstTokenMs: runtime.now() - attemptStartedAt };
-  });
+  }, { settleServedLater: true, hedge: runtime.hedging }); // a stream is the region's success only once it has ended well
   if (result.kind !== 'served') {
     return answerFailure(context, modelId, result);
   }
 
-  const { region, control, attempts } = result;
+  const { region, control, attempts, permit } = result;
   const { iterator, firstEvent, timeToFirstTokenMs } = result.value;
   // The attempts are settled: publish them now rather than when the stream ends, possibly minutes later.
   publishMetrics(context.metrics, runtime.logger);
@@ -102,9 +107,6 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
   } catch (error) {
     const classified = error instanceof IncompleteStreamError ? INCOMPLETE_STREAM : classifyBedrockError(error, control.reason, runtime.epochNow());
     failure = classified;
-    if (classified.disposition === 'failover') {
-      runtime.breakers.recordFailure(region);
-    }
     if (control.reason !== 'ClientDisconnected') {
       runtime.logger.warn('Stream failed after the first byte', { region, error: classified.name, detail: classified.message });
       await context.sink.write(sseEvent('error', {
@@ -118,21 +120,39 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
     control.disarm();
     context.sink.clientGone?.removeEventListener('abort', onClientGone);
   }
+  settleStream(runtime.breakers, permit, failure);
   context.metrics.served(region, {
     latencyMs: runtime.now() - context.startedAt,
     bySecondary: region !== config.regionPlan[0],
     timeToFirstTokenMs: timeToFirstTokenMs,
+    byHedge: result.wonHedge,
     inputTokens,
     outputTokens,
   });
-  if (failure?.disposition === 'failover') {
-    // The region failed the stream. A client leaving, the request's own deadline or a client error are not its fault.
+  if (failure?.disposition === 'failover' && (failure.throttle || failure.blame)) {
+    // The region failed the stream. A client leaving, the request's own deadline, a client error or a
+    // failure nothing blames on the region are not counted against it.
     context.metrics.streamFailed(region, failure.throttle);
   } else if (failure?.disposition === 'client-error') {
     context.metrics.clientError(region);
   }
   logServed(context, 'converse-stream', region, attempts.length);
   await context.sink.end().catch(() => undefined);
+}
+
+/**
+ * The verdict on the serving region once its stream is over: a clean end or a client error is its
+ * success, a failure that is its own counts against its circuit (so a region that fails every stream
+ * after the first event still opens it), and a client leaving or the request's deadline says nothing.
+ */
+function settleStream(breakers: CircuitBreakerRegistry, permit: CircuitPermit, failure: ClassifiedError | undefined): void {
+  if (failure === undefined || failure.disposition === 'client-error') {
+    breakers.recordSuccess(permit.region);
+  } else if (failure.disposition === 'failover') {
+    settleFailure(breakers, permit, failure);
+  } else {
+    breakers.release(permit);
+  }
 }
 
 /** The region ended the event stream cleanly but before `messageStop`: the answer is cut short. */
@@ -148,11 +168,12 @@ const INCOMPLETE_STREAM: ClassifiedError = {
   message: 'the region ended the stream before the message was complete',
   disposition: 'failover',
   throttle: false,
+  blame: true,
   status: 0,
 };
 
 /** Arms `control` for `budgetMs`, or for what is left of the request deadline if that is sooner. */
-function armWithinDeadline(control: AttemptControl, budgetMs: number, reason: 'FirstTokenTimeout' | 'StreamStalled', deadlineAt: number, now: number): void {
+export function armWithinDeadline(control: AttemptControl, budgetMs: number, reason: 'FirstTokenTimeout' | 'StreamStalled', deadlineAt: number, now: number): void {
   const remaining = deadlineAt - now;
   if (budgetMs < remaining) {
     control.arm(budgetMs, reason);

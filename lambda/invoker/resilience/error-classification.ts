@@ -1,7 +1,7 @@
 import { parseRetryAfterMs } from './region-plan';
 
 /** Why the invoker itself cut an attempt short (an AbortSignal reason it set). */
-export type InvokerAbortReason = 'AttemptTimeout' | 'FirstTokenTimeout' | 'StreamStalled' | 'DeadlineExceeded' | 'ClientDisconnected';
+export type InvokerAbortReason = 'AttemptTimeout' | 'FirstTokenTimeout' | 'StreamStalled' | 'DeadlineExceeded' | 'ClientDisconnected' | 'HedgeLost';
 
 /** What to do about a failed Bedrock call. */
 export type ErrorDisposition =
@@ -10,7 +10,12 @@ export type ErrorDisposition =
   /** Return the error to the caller at once: another region would answer the same. */
   | 'client-error'
   /** The caller is gone or the request's own deadline passed: stop, blame no region. */
-  | 'stop';
+  | 'stop'
+  /**
+   * Raised before the request left the process (the SDK could not serialise, sign or route it): the
+   * request's or the configuration's fault. Answered at once with `status`; no region is tried or blamed.
+   */
+  | 'local';
 
 /** A Bedrock failure reduced to what the invoker needs to decide and to answer. */
 export interface ClassifiedError {
@@ -21,6 +26,13 @@ export interface ClassifiedError {
   readonly disposition: ErrorDisposition;
   /** True for throttling (the all-regions-failed answer is 429 only when every failure was one). */
   readonly throttle: boolean;
+  /**
+   * True when the failure is evidence that the region itself failed (an answer of a failover class, a
+   * network error on the connection to it, a timeout waiting for it): it counts toward the region's
+   * circuit and its `Errors` metric. Throttles, the request's own deadline, a client leaving and failures
+   * the classifier does not know are never blamed on the region.
+   */
+  readonly blame: boolean;
   /** HTTP status to answer with for client errors; the upstream status otherwise (0 when there was none). */
   readonly status: number;
   /** Retry-After hint from the region, in milliseconds. */
@@ -40,6 +52,10 @@ const FAILOVER_EXCEPTIONS = new Set([
   'OverloadedException',
   'InternalFailure',
   'ServiceUnavailable',
+  // Raised by the invoker itself while reading a region's event stream: the region's answer was broken.
+  'IncompleteStream',
+  'MalformedStream',
+  'EmptyStream',
 ]);
 
 /** Exceptions another region would answer identically: return them to the caller. */
@@ -66,6 +82,7 @@ const INVOKER_ABORT_MESSAGES: Readonly<Record<InvokerAbortReason, string>> = {
   StreamStalled: 'the stream produced no event within the first-token timeout',
   DeadlineExceeded: 'the request deadline passed',
   ClientDisconnected: 'the client went away',
+  HedgeLost: 'another region produced a first token sooner (hedged request)',
 };
 
 /**
@@ -75,10 +92,15 @@ const INVOKER_ABORT_MESSAGES: Readonly<Record<InvokerAbortReason, string>> = {
  * @param error whatever the SDK threw (or an in-stream exception event)
  * @param abortReason set when the invoker's own AbortSignal fired: that, not the SDK's AbortError, is the cause
  */
-export function classifyBedrockError(error: unknown, abortReason?: InvokerAbortReason, nowEpochMs: number = Date.now()): ClassifiedError {
+export function classifyBedrockError(error: unknown, abortReason?: InvokerAbortReason, nowEpochMs: number = Date.now(), sent: boolean = true): ClassifiedError {
+  if (abortReason === 'DeadlineExceeded' || abortReason === 'ClientDisconnected' || abortReason === 'HedgeLost') {
+    return { name: abortReason, message: INVOKER_ABORT_MESSAGES[abortReason], disposition: 'stop', throttle: false, blame: false, status: 0 };
+  }
+  if (!sent) {
+    return notSent(error, abortReason);
+  }
   if (abortReason !== undefined) {
-    const stop = abortReason === 'DeadlineExceeded' || abortReason === 'ClientDisconnected';
-    return { name: abortReason, message: INVOKER_ABORT_MESSAGES[abortReason], disposition: stop ? 'stop' : 'failover', throttle: false, status: 0 };
+    return { name: abortReason, message: INVOKER_ABORT_MESSAGES[abortReason], disposition: 'failover', throttle: false, blame: true, status: 0 };
   }
   const details = errorDetails(error);
   const retryAfterMs = parseRetryAfterMs(details.retryAfter, nowEpochMs);
@@ -86,34 +108,75 @@ export function classifyBedrockError(error: unknown, abortReason?: InvokerAbortR
     retryAfterMs === undefined ? classified : { ...classified, retryAfterMs };
 
   if (details.code !== undefined && NETWORK_ERROR_CODES.has(details.code)) {
-    return { name: details.code, message: 'network error talking to the region', disposition: 'failover', throttle: false, status: 0 };
+    return { name: details.code, message: 'network error talking to the region', disposition: 'failover', throttle: false, blame: true, status: 0 };
   }
   if (details.status === undefined && (details.name === 'TimeoutError' || details.name === 'AbortError' || /socket hang up|ECONNRESET|aborted/i.test(details.message))) {
     const name = /socket hang up|ECONNRESET/i.test(details.message) ? 'ECONNRESET' : details.name === 'Error' ? 'NetworkError' : details.name;
-    return { name, message: 'network error talking to the region', disposition: 'failover', throttle: false, status: 0 };
+    return { name, message: 'network error talking to the region', disposition: 'failover', throttle: false, blame: true, status: 0 };
   }
   if (FAILOVER_EXCEPTIONS.has(details.name)) {
+    const throttle = THROTTLE_EXCEPTIONS.has(details.name);
     return withRetryAfter({
       name: details.name,
       message: details.message,
       disposition: 'failover',
-      throttle: THROTTLE_EXCEPTIONS.has(details.name),
+      throttle,
+      blame: !throttle,
       status: details.status ?? 0,
     });
   }
   const knownClientStatus = CLIENT_EXCEPTION_STATUS[details.name];
   if (knownClientStatus !== undefined) {
-    return { name: details.name, message: details.message, disposition: 'client-error', throttle: false, status: details.status ?? knownClientStatus };
+    return { name: details.name, message: details.message, disposition: 'client-error', throttle: false, blame: false, status: details.status ?? knownClientStatus };
   }
   const status = details.status;
   if (status !== undefined && (status >= 500 || status === 429 || status === 408)) {
-    return withRetryAfter({ name: details.name, message: details.message, disposition: 'failover', throttle: status === 429, status });
+    return withRetryAfter({ name: details.name, message: details.message, disposition: 'failover', throttle: status === 429, blame: status !== 429, status });
   }
   if (status !== undefined && status >= 400) {
-    return { name: details.name, message: details.message, disposition: 'client-error', throttle: false, status };
+    return { name: details.name, message: details.message, disposition: 'client-error', throttle: false, blame: false, status };
   }
-  // No HTTP status and no known name: something between us and the region broke. Another region may work.
-  return { name: details.name === 'Error' ? 'UnknownError' : details.name, message: 'unexpected failure calling the region', disposition: 'failover', throttle: false, status: 0 };
+  // No HTTP status and no name we know, after the request left: another region may work, but nothing
+  // says this one failed, so it is reported (logged) and tried elsewhere without counting as an outage.
+  return {
+    name: details.name === 'Error' ? 'UnknownError' : details.name,
+    message: 'unexpected failure calling the region',
+    disposition: 'failover',
+    throttle: false,
+    blame: false,
+    status: 0,
+  };
+}
+
+/** Error names the SDK raises while building a request from a body it cannot serialise. */
+const SERIALISATION_ERRORS = new Set(['TypeError', 'RangeError', 'SerializationException', 'SyntaxError']);
+
+/**
+ * A failure raised before the request left the process. A body the SDK could not serialise is the
+ * request's fault (400); anything else there (credentials, endpoint, signing, a timer that fired while
+ * the SDK was still preparing) is the invoker's configuration or host (500). No region is involved.
+ */
+function notSent(error: unknown, abortReason: InvokerAbortReason | undefined): ClassifiedError {
+  const details = errorDetails(error);
+  if (abortReason === undefined && SERIALISATION_ERRORS.has(details.name)) {
+    return {
+      name: 'UnserializableRequest',
+      message: `the AWS SDK could not build a Bedrock request from this body (${details.message}); check the fields against the Converse API reference`,
+      disposition: 'local',
+      throttle: false,
+      blame: false,
+      status: 400,
+    };
+  }
+  const cause = abortReason === undefined ? `${details.name}: ${details.message}` : INVOKER_ABORT_MESSAGES[abortReason];
+  return {
+    name: 'RequestNotSent',
+    message: `the invoker could not send the request to any region (${cause}); the invoker's configuration or credentials are at fault, not a region`,
+    disposition: 'local',
+    throttle: false,
+    blame: false,
+    status: 500,
+  };
 }
 
 interface ErrorDetails {

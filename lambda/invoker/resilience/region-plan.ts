@@ -2,15 +2,21 @@
 export const MAX_PLAN_PASSES = 2;
 
 /**
- * The regions to try in one pass, in plan order, leaving out those the `mayCall` predicate refuses
- * (an open circuit). The predicate is consulted lazily, region by region, because acquiring a
- * half-open probe has a side effect: only ask for a region when you are about to call it.
+ * The regions to try in one pass: in plan order those the `mayCall` predicate allows (it refuses an open
+ * circuit or a throttle back-off), then, one at a time, the regions `thenSkipped` names until it names
+ * none (the skipped ones, soonest to reopen first). Both are consulted lazily, region by region, because
+ * acquiring a half-open probe has a side effect: only ask for a region when you are about to call it,
+ * and the walk stops asking once a region has served.
  */
-export function* regionsForPass(regionPlan: readonly string[], mayCall: (region: string) => boolean): Generator<string> {
+export function* regionsForPass(regionPlan: readonly string[], mayCall: (region: string) => boolean,
+  thenSkipped: () => string | undefined = () => undefined): Generator<string> {
   for (const region of regionPlan) {
     if (mayCall(region)) {
       yield region;
     }
+  }
+  for (let region = thenSkipped(); region !== undefined; region = thenSkipped()) {
+    yield region;
   }
 }
 

@@ -15,6 +15,19 @@ export interface ServedMeasurements {
   readonly timeToFirstTokenMs?: number;
   readonly inputTokens?: number;
   readonly outputTokens?: number;
+  /** True when a hedged attempt (started because the first region was slow to its first token) served. */
+  readonly byHedge?: boolean;
+}
+
+/** How one Bedrock call to a region ended. */
+export interface AttemptOutcome {
+  /** It failed with a failover-class error (the request moved on). */
+  readonly failover: boolean;
+  readonly throttle: boolean;
+  /** The failure counts against the region (its `Errors` metric, which the DNS health checks read). */
+  readonly error: boolean;
+  /** The call was a hedge: started beside a slow first attempt. */
+  readonly hedge?: boolean;
 }
 
 /**
@@ -23,7 +36,7 @@ export interface ServedMeasurements {
  */
 export interface RequestMetrics {
   /** One Bedrock call to `region` ended; `failover` says it failed with a failover-class error. */
-  attempt(region: string, outcome: { readonly failover: boolean; readonly throttle: boolean; readonly error: boolean }): void;
+  attempt(region: string, outcome: AttemptOutcome): void;
   /** A stream `region` was serving failed after its first byte (counted as a throttle or an error). */
   streamFailed(region: string, throttle: boolean): void;
   /** `region` served the request. */
@@ -61,8 +74,11 @@ export class PowertoolsRequestMetrics implements RequestMetrics {
 
   public constructor(private readonly metrics: Metrics) {}
 
-  public attempt(region: string, outcome: { readonly failover: boolean; readonly throttle: boolean; readonly error: boolean }): void {
+  public attempt(region: string, outcome: AttemptOutcome): void {
     this.add(region, INVOKER_METRIC_NAMES.attempts, MetricUnit.Count, 1);
+    if (outcome.hedge === true) {
+      this.add(region, INVOKER_METRIC_NAMES.hedges, MetricUnit.Count, 1);
+    }
     if (outcome.failover) {
       this.add(region, INVOKER_METRIC_NAMES.failovers, MetricUnit.Count, 1);
     }
@@ -82,6 +98,9 @@ export class PowertoolsRequestMetrics implements RequestMetrics {
     this.add(region, INVOKER_METRIC_NAMES.requests, MetricUnit.Count, 1);
     this.add(region, INVOKER_METRIC_NAMES.latency, MetricUnit.Milliseconds, measurements.latencyMs);
     this.add(region, INVOKER_METRIC_NAMES.servedBySecondary, MetricUnit.Count, measurements.bySecondary ? 1 : 0);
+    if (measurements.byHedge === true) {
+      this.add(region, INVOKER_METRIC_NAMES.hedgeWins, MetricUnit.Count, 1);
+    }
     if (measurements.timeToFirstTokenMs !== undefined) {
       this.add(region, INVOKER_METRIC_NAMES.timeToFirstToken, MetricUnit.Milliseconds, measurements.timeToFirstTokenMs);
     }

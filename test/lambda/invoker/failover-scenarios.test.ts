@@ -70,13 +70,14 @@ function receivedAgo(ageMs: number): APIGatewayProxyEvent {
 
 describe('converse failover', () => {
   test('healthy primary serves with one attempt (and the SDK really uses AWS_ENDPOINT_URL_BEDROCK_RUNTIME)', async () => {
+    // /converse is served through ConverseStream (a long answer must not be mistaken for a hung region).
     const target = await rigWith();
     const answer = await converse(target);
     expectServed(answer, 'eu-west-1', 1);
     expect(answer.json.output.message.content[0].text).toBe('hello from eu-west-1');
     expect(answer.json.usage).toEqual({ inputTokens: 11, outputTokens: 7, totalTokens: 18 });
     expect(answer.json.$metadata).toBeUndefined();
-    expect(fake.calls.map((call) => [call.region, call.operation, call.modelId])).toEqual([['eu-west-1', 'converse', PROFILE]]);
+    expect(fake.calls.map((call) => [call.region, call.operation, call.modelId])).toEqual([['eu-west-1', 'converse-stream', PROFILE]]);
   });
 
   test.each([
@@ -110,7 +111,7 @@ describe('converse failover', () => {
 
   test('primary slower than the attempt timeout → secondary', async () => {
     const target = await rigWith({ attemptTimeoutMs: 300 });
-    fake.inject('eu-west-1', faults.slow(3_000));
+    fake.inject('eu-west-1', faults.slowFirstEvent(3_000));
     const answer = await converse(target);
     expectServed(answer, 'eu-central-1', 2);
     expect(fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1']);
@@ -118,7 +119,7 @@ describe('converse failover', () => {
 
   test('primary slower than usual but within the attempt timeout is still served by the primary', async () => {
     const target = await rigWith({ attemptTimeoutMs: 3_000 });
-    fake.inject('eu-west-1', faults.slow(200));
+    fake.inject('eu-west-1', faults.slowFirstEvent(200));
     const answer = await converse(target);
     expectServed(answer, 'eu-west-1', 1);
   });
@@ -223,7 +224,8 @@ describe('converse failover', () => {
     fake.inject('*', faults.hang());
     const started = Date.now();
     const answer = await converse(target);
-    expect(answer.status).toBe(503);
+    expect(answer.status).toBe(504);
+    expect(answer.json.error).toBe('DeadlineExceeded');
     expect(answer.json.attempts.map((attempt: { error: string }) => attempt.error)).toEqual(['AttemptTimeout', 'AttemptTimeout', 'DeadlineExceeded']);
     expect(fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -235,7 +237,7 @@ describe('converse failover', () => {
     const started = Date.now();
     // Received 3.5 s ago: half a second of the 4 s deadline is left when the handler starts.
     const answer = await callInProcess(target, receivedAgo(3_500));
-    expect(answer.status).toBe(503);
+    expect(answer.status).toBe(504);
     expect(JSON.parse(answer.text).attempts).toEqual([{ region: 'eu-west-1', error: 'DeadlineExceeded' }]);
     // Counted from the handler's own start it would have waited the full attempt timeout (3.5 s).
     expect(Date.now() - started).toBeLessThan(2_500);
@@ -307,17 +309,34 @@ describe('circuit breaker', () => {
     expect(fake.regionsCalled().filter((region) => region === 'eu-west-1')).toHaveLength(1);
   });
 
-  test('every circuit open → 503 AllRegionsUnavailable without calling anything', async () => {
+  test('every circuit open and the regions healthy again → the region that reopens first is tried anyway and serves', async () => {
     const target = await rigWith({ breakerFailureThreshold: 1, breakerCooldownMs: 60_000 });
     fake.inject('*', faults.internal());
     expect((await converse(target)).status).toBe(503);
+    const open = (await send(target.server.url, 'GET', '/health')).json.circuits;
+    expect(open.map((circuit: { state: string }) => circuit.state)).toEqual(['open', 'open', 'open']);
     fake.reset();
+    // Before: 503 AllRegionsUnavailable for the whole minute without calling anything.
+    expectServed(await converse(target), 'eu-west-1', 1);
+    expect(fake.regionsCalled()).toEqual(['eu-west-1']);
+    const health = (await send(target.server.url, 'GET', '/health')).json.circuits;
+    expect(health.map((circuit: { state: string }) => circuit.state)).toEqual(['closed', 'open', 'open']);
+    // The closed region now serves on its own; the others stay skipped until their cool-down ends.
+    expectServed(await converse(target), 'eu-west-1', 1);
+  });
+
+  test('every circuit open and the regions still failing → each is tried anyway, then an honest 503', async () => {
+    const target = await rigWith({ breakerFailureThreshold: 1, breakerCooldownMs: 60_000 });
+    fake.inject('*', faults.internal());
+    expect((await converse(target)).status).toBe(503);
+    fake.reset().inject('*', faults.internal());
     const answer = await converse(target);
     expect(answer.status).toBe(503);
-    expect(answer.json.error).toBe('AllRegionsUnavailable');
-    expect(answer.json.skippedRegions).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
-    expect(Number(answer.headers['retry-after'])).toBeGreaterThan(30);
-    expect(fake.calls).toHaveLength(0);
+    expect(answer.json.error).toBe('AllRegionsFailed');
+    // Every region, soonest to reopen first, in each pass: the circuits order the attempts, never refuse them.
+    expect(fake.regionsCalled()).toHaveLength(6);
+    expect(new Set(fake.regionsCalled())).toEqual(new Set(['eu-west-1', 'eu-central-1', 'eu-west-3']));
+    expect(answer.text).not.toMatch(/before the deadline/);
   });
 });
 
@@ -358,8 +377,12 @@ describe('converse-stream', () => {
   test('first-token timeout → failover', async () => {
     const target = await rigWith({ firstTokenTimeoutMs: 300 });
     fake.inject('eu-west-1', faults.slowFirstEvent(3_000));
+    const started = Date.now();
     const answer = await stream(target);
     expectServed(answer, 'eu-central-1', 2);
+    // Abandoned at the first-token timeout (300 ms), not the attempt timeout (1.5 s): the SDK's send()
+    // only resolves once the first event is there, so the timer must run before it.
+    expect(Date.now() - started).toBeLessThan(1_200);
     expect(answer.events[0].event).toBe('messageStart');
     expect(fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1']);
   });

@@ -236,7 +236,8 @@ describe('with Active tracing (the default)', () => {
     expect(fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1']);
 
     // X-Ray: one subsegment per Bedrock attempt, in this invocation's trace, with its region and outcome.
-    const isBedrockCall = (document: XRayDocument): boolean => document.trace_id === trace.root && document.aws?.operation === 'Converse';
+    // /converse is served through ConverseStream.
+    const isBedrockCall = (document: XRayDocument): boolean => document.trace_id === trace.root && document.aws?.operation === 'ConverseStream';
     await lambda.eventually(() => xrayDocuments.filter(isBedrockCall).length >= 2, 'the X-Ray subsegments of both attempts');
     const attempts = xrayDocuments.filter(isBedrockCall);
     expect(attempts.map((document) => [document.aws?.region, document.http?.response?.status, document.throttle === true])).toEqual(

@@ -164,6 +164,8 @@ test('the contract constants are the names the construct and this test use', () 
     outputTokens: 'OutputTokens',
     servedBySecondary: 'ServedBySecondary',
     clientErrors: 'ClientErrors',
+    hedges: 'Hedges',
+    hedgeWins: 'HedgeWins',
   });
 });
 
@@ -198,7 +200,10 @@ test('failover: primary throttled, secondary serves → one record per region ca
     ['OutputTokens', 'Count', FAKE_USAGE.outputTokens],
     ['RequestsServed', 'Count', 1],
     ['ServedBySecondary', 'Count', 1],
+    // /converse is served through ConverseStream, so it measures the time to first token too.
+    ['TimeToFirstToken', 'Milliseconds', secondary.TimeToFirstToken],
   ]);
+  expect(secondary.TimeToFirstToken as number).toBeLessThanOrEqual(latency as number);
   expect([FAKE_USAGE.inputTokens, FAKE_USAGE.outputTokens]).toEqual([11, 7]);
   expectConstructReads(secondary);
 });
@@ -210,13 +215,14 @@ test('healthy primary → one record, ServedBySecondary 0', async () => {
   expect(records).toHaveLength(1);
   const primary = byRegion(records, 'eu-west-1');
   expectEnvelope(primary, 'eu-west-1');
-  expect(metricsOf(primary).map(([name, unit, value]) => [name, unit, name === 'Latency' ? typeof value : value])).toEqual([
+  expect(metricsOf(primary).map(([name, unit, value]) => [name, unit, name === 'Latency' || name === 'TimeToFirstToken' ? typeof value : value])).toEqual([
     ['Attempts', 'Count', 1],
     ['InputTokens', 'Count', 11],
     ['Latency', 'Milliseconds', 'number'],
     ['OutputTokens', 'Count', 7],
     ['RequestsServed', 'Count', 1],
     ['ServedBySecondary', 'Count', 0],
+    ['TimeToFirstToken', 'Milliseconds', 'number'],
   ]);
   expectConstructReads(primary);
 });

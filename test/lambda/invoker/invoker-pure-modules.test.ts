@@ -238,6 +238,7 @@ describe('config parsing', () => {
 
 describe('request validation', () => {
   const config = testConfig();
+  const validateConverse = (body: string) => validateConverseBody({ body: Buffer.from(body), query: {} }, 'converse', config);
 
   test('routes, 404 and 405', () => {
     expect(resolveRoute('POST', '/converse/')).toEqual({ ok: true, value: 'converse' });
@@ -261,14 +262,14 @@ describe('request validation', () => {
     ['{"messages":[{"role":"user","content":[{"text":"x"}]}],"modelId":"other"}', 'UnknownModelId'],
     ['{"messages":[{"role":"user","content":[{"image":{"format":"png","source":{"bytes":"***"}}}]}]}', 'InvalidRequest'],
   ])('converse body %s → %s', (body, code) => {
-    const result = validateConverseBody(Buffer.from(body), config);
+    const result = validateConverse(body);
     expect(result).toMatchObject({ ok: false, problem: { status: 400, code } });
     expect(result.ok ? '' : result.problem.message.length).toBeGreaterThan(10);
   });
 
   test('a valid converse body: default profile, base64 image bytes decoded for the SDK', () => {
     const body = { messages: [{ role: 'user', content: [{ text: 'x' }, { image: { format: 'png', source: { bytes: Buffer.from('PNG').toString('base64') } } }] }], inferenceConfig: { maxTokens: 5 } };
-    const result = validateConverseBody(Buffer.from(JSON.stringify(body)), config);
+    const result = validateConverse(JSON.stringify(body));
     expect(result.ok).toBe(true);
     if (result.ok) {
       expect(result.value.modelId).toBe(config.profileIds[0]);
@@ -280,22 +281,22 @@ describe('request validation', () => {
 
   test('a body nested deeper than the limit is a 400 naming the limit, not a stack overflow', () => {
     const tooDeep = `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"additionalModelRequestFields":${nestedObject(5_000)}}`;
-    const result = validateConverseBody(Buffer.from(tooDeep), config);
+    const result = validateConverse(tooDeep);
     expect(result).toMatchObject({ ok: false, problem: { status: 400, code: 'TooDeeplyNested' } });
     expect(result.ok ? '' : result.problem.message).toBe(
       `field "additionalModelRequestFields" is nested too deeply: a request may nest JSON objects and arrays at most ${MAX_JSON_DEPTH} levels deep (the body itself is level 1); flatten it`,
     );
     const deepArray = `{"messages":[{"role":"user","content":[{"text":"hi","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}]}]}`;
-    expect(validateConverseBody(Buffer.from(deepArray), config)).toMatchObject({ ok: false, problem: { status: 400, code: 'TooDeeplyNested' } });
+    expect(validateConverse(deepArray)).toMatchObject({ ok: false, problem: { status: 400, code: 'TooDeeplyNested' } });
   });
 
   test('a body nested exactly to the limit is accepted, one level more is refused', () => {
     // Body (1) → additionalModelRequestFields (2) → depth - 2 further objects.
-    const body = (depth: number) => Buffer.from(`{"messages":[{"role":"user","content":[{"text":"hi"}]}],"additionalModelRequestFields":${nestedObject(depth - 1)}}`);
-    const accepted = validateConverseBody(body(MAX_JSON_DEPTH), config);
+    const body = (depth: number) => `{"messages":[{"role":"user","content":[{"text":"hi"}]}],"additionalModelRequestFields":${nestedObject(depth - 1)}}`;
+    const accepted = validateConverse(body(MAX_JSON_DEPTH));
     expect(accepted.ok).toBe(true);
     expect(JSON.stringify(accepted.ok && accepted.value.input.additionalModelRequestFields)).toBe(nestedObject(MAX_JSON_DEPTH - 1));
-    expect(validateConverseBody(body(MAX_JSON_DEPTH + 1), config)).toMatchObject({ ok: false, problem: { code: 'TooDeeplyNested' } });
+    expect(validateConverse(body(MAX_JSON_DEPTH + 1))).toMatchObject({ ok: false, problem: { code: 'TooDeeplyNested' } });
   });
 
   test('invoke: bytes untouched, modelId from the query string', () => {

@@ -224,7 +224,7 @@ describe('with Active tracing (the default)', () => {
   });
 
   test('a throttled primary fails over inside the geography; the client sees 200 from the next region', async () => {
-    fake.inject('eu-west-1', faults.throttle(), { times: 1 });
+    fake.inject('eu-west-1', faults.throttle(0), { times: 1 }); // Retry-After 0: no quota back-off carried into the next test
     const trace = newTraceHeader();
     const answer = await lambda.invoke(restProxyEvent('POST', '/converse', converseBody()), trace.header);
 
@@ -298,7 +298,7 @@ describe('with tracing off (tracing: false)', () => {
   });
 
   test('the X-Ray SDK is never loaded, nothing reaches the daemon, and requests still fail over', async () => {
-    fake.inject('eu-west-1', faults.throttle(), { times: 1 });
+    fake.inject('eu-west-1', faults.throttle(0), { times: 1 }); // Retry-After 0: no quota back-off carried into the next test
     const trace = newTraceHeader();
     const answer = await lambda.invoke(restProxyEvent('POST', '/converse', converseBody()), trace.header);
     expect(answer.status).toBe(200);

@@ -170,7 +170,7 @@ test('the contract constants are the names the construct and this test use', () 
 });
 
 test('failover: primary throttled, secondary serves → one record per region called, with the dimensions the alarms read', async () => {
-  fake.inject('eu-west-1', faults.throttle(), { times: 1 });
+  fake.inject('eu-west-1', faults.throttle(0), { times: 1 }); // Retry-After 0: no quota back-off carried into the next test
   const answer = await send(rig.server.url, 'POST', '/converse', converseBody());
   expect(answer.status).toBe(200);
   expect(answer.headers[INVOKER_HEADERS.servedRegion]).toBe('eu-central-1');

@@ -57,16 +57,19 @@ export interface InvokerSettings {
   readonly integrationTimeout?: Duration;
 
   /**
-   * Deadline of one Bedrock attempt (until response headers for Converse and InvokeModel). A slower
-   * region is abandoned for the next one.
+   * Deadline of one streaming Bedrock attempt (`/converse` and `/converse-stream`) until the region's
+   * first event, together with `firstTokenTimeout` (the shorter applies); a slower region is abandoned
+   * for the next one. `/invoke` is bounded by the request deadline alone: InvokeModel answers only when
+   * the generation is done, so a long answer cannot be told from a hung region there.
    *
    * @default Duration.seconds(30)
    */
   readonly attemptTimeout?: Duration;
 
   /**
-   * Deadline for the first streamed event of ConverseStream; a slower region is abandoned before
-   * anything reaches the client.
+   * Deadline for a region's first streamed event (`/converse-stream`, and `/converse`, which streams
+   * underneath), and the longest silence allowed between two events; a region that has produced no first
+   * event in time is abandoned for the next one before anything reaches the client.
    *
    * @default Duration.seconds(10)
    */

@@ -10,10 +10,9 @@ import { Construct } from 'constructs';
 import { assertRegionName, BEDROCK_INFERENCE_EVENT_NAMES, crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern } from './private/audit-patterns';
 import { createAuditTrailDelivery } from './private/audit-trail-delivery';
 import { createAlarmTopic, subscribeAlarmEmail } from '../private/alarm-topic';
+import { MAX_ALARM_MATH_METRICS } from '../private/metric-identity';
 import { firstDuplicate } from '../private/validation';
 
-/** CloudWatch alarm math may reference at most this many metrics. */
-const MAX_ALARM_MATH_METRICS = 10;
 
 /** Properties of an {@link InferenceAuditTrail}. */
 export interface InferenceAuditTrailProps {

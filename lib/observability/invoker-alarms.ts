@@ -7,10 +7,9 @@ import { Construct } from 'constructs';
 import { INVOKER_ALARM_GUIDE, InvokerAlarmGuide } from './private/alarm-guide';
 import { RegionalInvoker } from '../invoker/regional-invoker';
 import { createAlarmTopic, subscribeAlarmEmail } from '../private/alarm-topic';
+import { MAX_ALARM_MATH_METRICS } from '../private/metric-identity';
 import { INVOKER_METRIC_NAMES } from '../shared/invoker-config';
 
-/** CloudWatch alarm math may reference at most this many metrics. */
-const MAX_ALARM_MATH_METRICS = 10;
 
 /** Properties of {@link InvokerAlarms}. */
 export interface InvokerAlarmsProps {

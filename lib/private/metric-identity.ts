@@ -8,6 +8,12 @@ import { INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, INVOKER_SERVICE_DIMENS
  * alarms and the dashboard cannot drift apart from each other or from what the handler publishes.
  */
 
+/**
+ * CloudWatch alarm math may reference at most this many metrics
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create-alarm-on-metric-math-expression.html).
+ */
+export const MAX_ALARM_MATH_METRICS = 10;
+
 /** Which invoker metric series to read. */
 export interface InvokerMetricIdentity {
   /** The invoker's `service` dimension (its `POWERTOOLS_SERVICE_NAME`). */

@@ -4,40 +4,17 @@
  * timeout, any failure before the answer is complete fails over, the deadline cutting a generation
  * short is a 504 that blames no region, and the assembled answer carries everything Converse would.
  */
-import { closeClientAgent, converseBody, isolateEnvironment, PROFILE, Rig, send, startRig, testConfig } from './invoker-harness';
+import { converseBody, PROFILE, Rig, send, useSharedFakeBedrock } from './invoker-harness';
 import { CollectingSink } from '../../../dev/collecting-sink';
-import { FakeBedrock, faults, StreamScript, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
+import { faults, StreamScript } from '../../../dev/fake-bedrock/fake-bedrock';
 import { restProxyEvent } from '../../../dev/rest-proxy-event';
 import { requestFromApiGatewayEvent } from '../../../lambda/invoker/host/api-gateway-event';
 import { handleRequest } from '../../../lambda/invoker/http/handle-request';
 import type { RequestMetrics, ServedMeasurements } from '../../../lambda/invoker/telemetry/invoker-metrics';
 import { INVOKER_HEADERS } from '../../../lib/shared/invoker-config';
 
-let restoreEnvironment: () => void;
-let fake: FakeBedrock;
-let rig: Rig | undefined;
-
-beforeAll(async () => {
-  restoreEnvironment = isolateEnvironment();
-  fake = await startFakeBedrock();
-});
-
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-  fake.reset();
-});
-
-afterAll(async () => {
-  await fake.close();
-  closeClientAgent();
-  restoreEnvironment();
-});
-
-async function rigWith(overrides: Parameters<typeof testConfig>[0] = {}): Promise<Rig> {
-  rig = await startRig(testConfig(overrides), fake);
-  return rig;
-}
+const shared = useSharedFakeBedrock();
+const { rigWith } = shared;
 
 /** What the request's metrics recorded, per call. */
 interface Recorded {
@@ -78,7 +55,7 @@ describe('a long answer is not a failure', () => {
   test('a region that takes longer than the attempt timeout to finish, streaming steadily, serves the answer: one call, no Errors', async () => {
     const target = await rigWith({ attemptTimeoutMs: 300, firstTokenTimeoutMs: 300 });
     // 10 deltas, 100 ms apart: about 1.3 s of generation, four times the attempt timeout.
-    fake.scriptStream('eu-west-1', textScript(10)).inject('eu-west-1', faults.slowStream(100));
+    shared.fake.scriptStream('eu-west-1', textScript(10)).inject('eu-west-1', faults.slowStream(100));
     const answer = await converse(target);
 
     expect(answer.status).toBe(200);
@@ -86,8 +63,8 @@ describe('a long answer is not a failure', () => {
     expect(answer.headers[INVOKER_HEADERS.attempts]).toBe('1');
     expect(answer.json.output.message.content).toEqual([{ text: 'w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 ' }]);
     expect(answer.elapsedMs).toBeGreaterThanOrEqual(1_000);
-    expect(fake.calls.map((call) => [call.region, call.operation, call.modelId])).toEqual([['eu-west-1', 'converse-stream', PROFILE]]);
-    expect(fake.abandoned()).toEqual([]);
+    expect(shared.fake.calls.map((call) => [call.region, call.operation, call.modelId])).toEqual([['eu-west-1', 'converse-stream', PROFILE]]);
+    expect(shared.fake.abandoned()).toEqual([]);
     expect(answer.recorded.attempts).toEqual([expect.objectContaining({ region: 'eu-west-1', failover: false, throttle: false, error: false })]);
     expect(answer.recorded.streamFailures).toEqual([]);
     expect(answer.recorded.served).toEqual([expect.objectContaining({ region: 'eu-west-1', bySecondary: false, inputTokens: 5, outputTokens: 10 })]);
@@ -99,7 +76,7 @@ describe('a long answer is not a failure', () => {
   test('the request deadline passing while the region is still generating → 504 DeadlineExceeded naming the deadline; the region is not blamed', async () => {
     const target = await rigWith({ deadlineMs: 1_000, attemptTimeoutMs: 500, firstTokenTimeoutMs: 500 });
     // 6 events, 300 ms apart: 1.5 s of generation, longer than the whole 1 s deadline.
-    fake.inject('eu-west-1', faults.slowStream(300));
+    shared.fake.inject('eu-west-1', faults.slowStream(300));
     const answer = await converse(target);
 
     expect(answer.status).toBe(504);
@@ -108,7 +85,7 @@ describe('a long answer is not a failure', () => {
     expect(answer.headers[INVOKER_HEADERS.attempts]).toBe('1');
     expect(answer.headers[INVOKER_HEADERS.servedRegion]).toBeUndefined();
     expect(answer.elapsedMs).toBeLessThan(1_400);
-    expect(fake.regionsCalled()).toEqual(['eu-west-1']);
+    expect(shared.fake.regionsCalled()).toEqual(['eu-west-1']);
     expect(answer.recorded.attempts.filter((attempt) => attempt.error || attempt.failover)).toEqual([]);
     expect(target.server.runtime.breakers.snapshot(['eu-west-1'])[0]).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
   });
@@ -120,7 +97,7 @@ describe('a region that is not generating is abandoned quickly', () => {
     ['never answers at all', faults.hang()],
   ])('a primary that %s is abandoned after firstTokenTimeoutMs (not the attempt timeout); the next region serves', async (_case, fault) => {
     const target = await rigWith({ attemptTimeoutMs: 5_000, firstTokenTimeoutMs: 300 });
-    fake.inject('eu-west-1', fault);
+    shared.fake.inject('eu-west-1', fault);
     const answer = await converse(target);
 
     expect(answer.status).toBe(200);
@@ -129,19 +106,19 @@ describe('a region that is not generating is abandoned quickly', () => {
     expect(answer.json.output.message.content).toEqual([{ text: 'hello from eu-central-1' }]);
     expect(answer.elapsedMs).toBeGreaterThanOrEqual(280);
     expect(answer.elapsedMs).toBeLessThan(2_500);
-    expect(fake.abandoned().map((call) => call.region)).toEqual(['eu-west-1']);
+    expect(shared.fake.abandoned().map((call) => call.region)).toEqual(['eu-west-1']);
     expect(answer.recorded.attempts.map((attempt) => [attempt.region, attempt.failover])).toEqual([['eu-west-1', true], ['eu-central-1', false]]);
   });
 
   test('a region that goes silent mid-answer for longer than firstTokenTimeoutMs is abandoned (StreamStalled) and the next region serves', async () => {
     const target = await rigWith({ attemptTimeoutMs: 5_000, firstTokenTimeoutMs: 300 });
-    fake.inject('eu-west-1', faults.slowStream(3_000));
+    shared.fake.inject('eu-west-1', faults.slowStream(3_000));
     const answer = await converse(target);
 
     expect(answer.status).toBe(200);
     expect(answer.headers[INVOKER_HEADERS.servedRegion]).toBe('eu-central-1');
     expect(answer.elapsedMs).toBeLessThan(2_500);
-    expect(fake.abandoned().map((call) => call.region)).toEqual(['eu-west-1']);
+    expect(shared.fake.abandoned().map((call) => call.region)).toEqual(['eu-west-1']);
   });
 });
 
@@ -153,29 +130,29 @@ describe('a failure before the answer is complete fails over', () => {
     ['a connection reset', faults.reset()],
   ])('%s on the primary → the client gets 200 from the next region, nothing of the cut answer', async (_case, fault) => {
     const target = await rigWith();
-    fake.inject('eu-west-1', fault);
+    shared.fake.inject('eu-west-1', fault);
     const answer = await converse(target);
 
     expect(answer.status).toBe(200);
     expect(answer.headers[INVOKER_HEADERS.servedRegion]).toBe('eu-central-1');
     expect(answer.headers[INVOKER_HEADERS.attempts]).toBe('2');
     expect(answer.json.output.message.content).toEqual([{ text: 'hello from eu-central-1' }]);
-    expect(fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1']);
+    expect(shared.fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1']);
     expect(answer.recorded.served.map((served) => served.region)).toEqual(['eu-central-1']);
   });
 
   test('a validation exception inside the stream is the request\'s fault: its own 400, no failover', async () => {
     const target = await rigWith();
-    fake.inject('eu-west-1', faults.streamException(2, 'validationException', 'bad tool use'));
+    shared.fake.inject('eu-west-1', faults.streamException(2, 'validationException', 'bad tool use'));
     const answer = await converse(target);
     expect(answer.status).toBe(400);
     expect(answer.json).toEqual({ error: 'ValidationException', message: 'bad tool use', region: 'eu-west-1' });
-    expect(fake.regionsCalled()).toEqual(['eu-west-1']);
+    expect(shared.fake.regionsCalled()).toEqual(['eu-west-1']);
   });
 
   test('tool input that is not JSON is not served: the next region answers', async () => {
     const target = await rigWith();
-    fake.scriptStream('eu-west-1', [
+    shared.fake.scriptStream('eu-west-1', [
       ['messageStart', { role: 'assistant' }],
       ['contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { toolUseId: 't1', name: 'get_weather' } } }],
       ['contentBlockDelta', { contentBlockIndex: 0, delta: { toolUse: { input: '{"city": "Par' } } }],
@@ -190,7 +167,7 @@ describe('a failure before the answer is complete fails over', () => {
 
 test('a stream given up on before its end (a malformed event mid-way) is closed at once, not left holding a connection', async () => {
   const target = await rigWith();
-  fake.scriptStream('eu-west-1', [
+  shared.fake.scriptStream('eu-west-1', [
     ['messageStart', { role: 'assistant' }],
     ['contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'hello' } }],
     ['contentBlockDelta', { contentBlockIndex: 0, delta: { toolUse: { input: '{}' } } }],
@@ -202,17 +179,17 @@ test('a stream given up on before its end (a malformed event mid-way) is closed 
   // The primary's stream had about 4 s left to run: the invoker closed it instead of leaving it open.
   expect(answer.elapsedMs).toBeLessThan(2_000);
   const until = Date.now() + 1_000;
-  while (fake.abandoned().length === 0 && Date.now() < until) {
+  while (shared.fake.abandoned().length === 0 && Date.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  expect(fake.abandoned().map((call) => call.region)).toEqual(['eu-west-1']);
+  expect(shared.fake.abandoned().map((call) => call.region)).toEqual(['eu-west-1']);
 });
 
 test('the assembled answer carries what Converse would: reasoning, redacted reasoning, citations, tool use, stop reason, usage, metrics, service tier', async () => {
   const target = await rigWith();
   const redacted = Buffer.from([0, 1, 2, 250, 255]);
   const location = { documentChar: { documentIndex: 0, start: 0, end: 24 } };
-  fake.scriptStream('*', [
+  shared.fake.scriptStream('*', [
     ['messageStart', { role: 'assistant' }],
     ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text: 'The user asks about ' } } }],
     ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text: 'Paris.' } } }],

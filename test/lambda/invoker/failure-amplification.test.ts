@@ -4,37 +4,14 @@
  * the real AWS SDK against the fake Bedrock on 127.0.0.1; every load loop is bounded in count and time.
  */
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { closeClientAgent, converseBody, isolateEnvironment, parseSse, PROFILE, Rig, send, startRig, testConfig } from './invoker-harness';
+import { converseBody, parseSse, PROFILE, Rig, send, useSharedFakeBedrock } from './invoker-harness';
+import { faults } from '../../../dev/fake-bedrock/fake-bedrock';
 import { BedrockClients } from '../../../lambda/invoker/bedrock-clients';
 import { AttemptControl } from '../../../lambda/invoker/resilience/attempt-control';
 import { INVOKER_HEADERS } from '../../../lib/shared/invoker-config';
-import { FakeBedrock, faults, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 
-let restoreEnvironment: () => void;
-let fake: FakeBedrock;
-let rig: Rig | undefined;
-
-beforeAll(async () => {
-  restoreEnvironment = isolateEnvironment();
-  fake = await startFakeBedrock();
-});
-
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-  fake.reset();
-});
-
-afterAll(async () => {
-  await fake.close();
-  closeClientAgent();
-  restoreEnvironment();
-});
-
-async function rigWith(overrides: Parameters<typeof testConfig>[0] = {}): Promise<Rig> {
-  rig = await startRig(testConfig(overrides), fake);
-  return rig;
-}
+const shared = useSharedFakeBedrock();
+const { rigWith } = shared;
 
 async function circuitStates(target: Rig): Promise<string[]> {
   const health = await send(target.server.url, 'GET', '/health');
@@ -46,18 +23,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('only a region\'s own answers count against it', () => {
   test('a request the SDK cannot even build is marked not sent, and nothing reaches any region', async () => {
     const clients = new BedrockClients({ connectionTimeoutMs: 1_000 });
-    process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = fake.url;
+    process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = shared.fake.url;
     try {
       const poisoned = new AttemptControl();
       const unserialisable = { modelId: PROFILE, messages: [{ role: 'user', content: [{ $unknown: [] }] }] };
       await expect(clients.send('eu-west-1', new ConverseCommand(unserialisable as never), poisoned)).rejects.toThrow();
       expect(poisoned.sent).toBe(false);
-      expect(fake.calls).toHaveLength(0);
+      expect(shared.fake.calls).toHaveLength(0);
 
       const valid = new AttemptControl();
       await clients.send('eu-west-1', new ConverseCommand({ modelId: PROFILE, messages: [{ role: 'user', content: [{ text: 'hi' }] }] }), valid);
       expect(valid.sent).toBe(true);
-      expect(fake.regionsCalled()).toEqual(['eu-west-1']);
+      expect(shared.fake.regionsCalled()).toEqual(['eu-west-1']);
     } finally {
       clients.destroy();
     }
@@ -66,14 +43,14 @@ describe('only a region\'s own answers count against it', () => {
   test('throttles are a quota signal: three per region never open a circuit, the next request is served at once', async () => {
     const target = await rigWith({ breakerFailureThreshold: 3, breakerCooldownMs: 30_000 });
     for (const region of ['eu-west-1', 'eu-central-1', 'eu-west-3']) {
-      fake.inject(region, faults.throttle(), { times: 3 });
+      shared.fake.inject(region, faults.throttle(), { times: 3 });
     }
     // Spend the throttles (bounded: at most six requests, six attempts each).
-    for (let request = 0; request < 6 && fake.calls.filter((call) => call.fault !== undefined).length < 9; request++) {
+    for (let request = 0; request < 6 && shared.fake.calls.filter((call) => call.fault !== undefined).length < 9; request++) {
       const answer = await send(target.server.url, 'POST', '/converse', converseBody());
       expect([200, 429]).toContain(answer.status);
     }
-    expect(fake.calls.filter((call) => call.fault !== undefined)).toHaveLength(9);
+    expect(shared.fake.calls.filter((call) => call.fault !== undefined)).toHaveLength(9);
     // Before: every circuit open for 30 s and 503 "circuit open" with zero attempts.
     const answer = await send(target.server.url, 'POST', '/converse', converseBody());
     expect(answer.status).toBe(200);
@@ -85,7 +62,7 @@ describe('only a region\'s own answers count against it', () => {
 describe('mid-stream failures count', () => {
   test('a region that fails every stream after its first events opens its circuit, even one request at a time', async () => {
     const target = await rigWith({ breakerFailureThreshold: 3, breakerCooldownMs: 30_000 });
-    fake.inject('eu-west-1', faults.streamException(2, 'internalServerException', 'The server encountered an internal error.'), { operation: 'converse-stream' });
+    shared.fake.inject('eu-west-1', faults.streamException(2, 'internalServerException', 'The server encountered an internal error.'), { operation: 'converse-stream' });
     for (let request = 0; request < 3; request++) {
       const answer = await send(target.server.url, 'POST', '/converse-stream', converseBody());
       expect(answer.status).toBe(200);
@@ -103,11 +80,11 @@ describe('mid-stream failures count', () => {
 describe('a long answer is not a failure', () => {
   test('/invoke is bounded by the request deadline alone: a region answering after the attempt timeout still serves, once', async () => {
     const target = await rigWith({ attemptTimeoutMs: 300, deadlineMs: 4_000 });
-    fake.inject('eu-west-1', faults.slow(900), { operation: 'invoke' });
+    shared.fake.inject('eu-west-1', faults.slow(900), { operation: 'invoke' });
     const answer = await send(target.server.url, 'POST', '/invoke', '{"anthropic_version":"bedrock-2023-05-31","max_tokens":5,"messages":[]}');
     expect(answer.status).toBe(200);
     expect(answer.headers[INVOKER_HEADERS.servedRegion]).toBe('eu-west-1');
-    expect(fake.regionsCalled()).toEqual(['eu-west-1']);
+    expect(shared.fake.regionsCalled()).toEqual(['eu-west-1']);
     expect(await circuitStates(target)).toEqual(['closed', 'closed', 'closed']);
   });
 });
@@ -125,8 +102,8 @@ describe('open circuits never refuse a healthy region', () => {
     });
     // Two rounds over the three regions, 250 ms each: after the first round every circuit has opened once.
     for (let phase = 0; phase < 6; phase++) {
-      fake.reset();
-      fake.inject(regions[phase % 3], faults.unavailable());
+      shared.fake.reset();
+      shared.fake.inject(regions[phase % 3], faults.unavailable());
       await sleep(250);
     }
     stop = true;

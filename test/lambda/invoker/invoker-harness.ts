@@ -1,7 +1,7 @@
 import * as http from 'node:http';
+import { FakeBedrock, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 import { LocalServer, startLocalServer } from '../../../lambda/invoker/host/local-server';
 import type { InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
-import { FakeBedrock, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 
 /** Default profile of the test configurations. */
 export const PROFILE = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -24,7 +24,9 @@ export function testConfig(overrides: Partial<InvokerRuntimeConfig> = {}): Invok
   };
 }
 
-export { isolateEnvironment } from '../../../dev/fake-bedrock/offline-environment';
+import { isolateEnvironment } from '../../../dev/fake-bedrock/offline-environment';
+
+export { isolateEnvironment };
 
 /** A client-visible answer. */
 export interface Answer {
@@ -101,6 +103,50 @@ export async function startRig(config: InvokerRuntimeConfig, fake?: FakeBedrock)
       if (fake === undefined) {
         await bedrock.close();
       }
+    },
+  };
+}
+
+/** One fake Bedrock shared by a test file's rigs. */
+export interface SharedFakeBedrock {
+  /** The fake (from `beforeAll` on); reset after every test. */
+  readonly fake: FakeBedrock;
+  /** Starts the real handler with `testConfig(overrides)` against the fake; closed after the test. */
+  rigWith(overrides?: Partial<InvokerRuntimeConfig>): Promise<Rig>;
+}
+
+/**
+ * Registers the hooks of a test file whose tests run rigs against one fake Bedrock: an offline
+ * environment and the fake for the whole file, each test's rig closed and the fake reset after it.
+ */
+export function useSharedFakeBedrock(): SharedFakeBedrock {
+  let restoreEnvironment: () => void;
+  let fake: FakeBedrock | undefined;
+  let rig: Rig | undefined;
+  beforeAll(async () => {
+    restoreEnvironment = isolateEnvironment();
+    fake = await startFakeBedrock();
+  });
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+    fake?.reset();
+  });
+  afterAll(async () => {
+    await fake?.close();
+    closeClientAgent();
+    restoreEnvironment();
+  });
+  return {
+    get fake(): FakeBedrock {
+      if (fake === undefined) {
+        throw new Error('the shared fake Bedrock starts in beforeAll');
+      }
+      return fake;
+    },
+    rigWith: async (overrides = {}) => {
+      rig = await startRig(testConfig(overrides), fake);
+      return rig;
     },
   };
 }

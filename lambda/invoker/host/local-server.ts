@@ -1,17 +1,18 @@
 /**
  * Local development server for the invoker: serves the handler's routes on 127.0.0.1, translating each
- * HTTP request into the API Gateway REST proxy event the deployed function receives, and standing in
- * for the Lambda `awslambda.HttpResponseStream` streaming contract (status and headers first, then
- * body chunks written as they come, so SSE streams live).
+ * HTTP request into the API Gateway REST proxy event the deployed function receives (local-gateway.ts),
+ * and standing in for the Lambda `awslambda.HttpResponseStream` streaming contract (local-response-stream.ts).
  *
  *   npx projen serve -- --help
  */
-import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { HttpResponseStreamFactory, HttpResponseStreamPrelude } from './awslambda';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Context } from 'aws-lambda';
+import { answerOnSocket, ClientError, clientErrorAnswer, ClientErrorLimits } from './local-client-errors';
+import { apiGatewayEventFromHttp, gatewayResource, LocalAnswer, MISSING_AUTHENTICATION_TOKEN } from './local-gateway';
+import { announcedTooLarge, announcesBody, API_GATEWAY_MAX_BODY_BYTES, readBoundedBody } from './local-request-reader';
+import { LocalResponseStream, localHttpResponseStream } from './local-response-stream';
+import { truncate } from '../http/client-text';
 import { createInvokerRuntime, InvokerRuntime, InvokerRuntimeOptions } from '../runtime';
 import { createStreamingHandler } from './streaming-adapter';
 import { CommandLineError, HELP_REQUESTED, readCommandLine } from '../../../lib/shared/command-line';
@@ -34,136 +35,6 @@ export const LOCAL_DEFAULT_CONFIG: InvokerRuntimeConfig = {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-/** Response stream the stand-in hands to the handler: a Writable over `http.ServerResponse`. */
-export class LocalResponseStream extends Writable {
-  private preludeSent = false;
-
-  public constructor(private readonly response: http.ServerResponse) {
-    super();
-    response.on('close', () => {
-      if (!response.writableFinished) {
-        this.destroy();
-      }
-    });
-  }
-
-  /** Sends status and headers (what `HttpResponseStream.from` does in Lambda). */
-  public sendPrelude(prelude: HttpResponseStreamPrelude): void {
-    if (this.preludeSent) {
-      throw new Error('HttpResponseStream.from called twice on one response stream');
-    }
-    this.preludeSent = true;
-    const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
-    for (const [name, values] of Object.entries(prelude.multiValueHeaders ?? {})) {
-      headers[name] = [...values];
-    }
-    if (prelude.cookies !== undefined && prelude.cookies.length > 0) {
-      headers['set-cookie'] = [...prelude.cookies];
-    }
-    this.response.writeHead(prelude.statusCode ?? 200, headers);
-    this.response.flushHeaders();
-  }
-
-  public override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (!this.preludeSent) {
-      // Lambda streams without a prelude as 200 application/octet-stream.
-      this.sendPrelude({ statusCode: 200, headers: { 'content-type': 'application/octet-stream' } });
-    }
-    if (this.response.write(chunk)) {
-      callback();
-    } else {
-      this.response.once('drain', () => callback());
-    }
-  }
-
-  public override _final(callback: (error?: Error | null) => void): void {
-    if (!this.preludeSent) {
-      this.sendPrelude({ statusCode: 200, headers: { 'content-type': 'application/octet-stream' } });
-    }
-    this.response.end(() => callback());
-  }
-}
-
-/** Stand-in for `awslambda.HttpResponseStream`. */
-export const localHttpResponseStream: HttpResponseStreamFactory = {
-  from(stream, prelude) {
-    if (!(stream instanceof LocalResponseStream)) {
-      throw new Error('local HttpResponseStream.from needs the response stream the server passed to the handler');
-    }
-    stream.sendPrelude(prelude);
-    return stream;
-  },
-};
-
-/**
- * Builds the API Gateway REST proxy event (v1) API Gateway would send for this request. Bodies whose
- * content type is not JSON or text are base64-encoded with `isBase64Encoded: true`, as API Gateway does
- * for binary media types.
- */
-export function apiGatewayEventFromHttp(request: http.IncomingMessage, body: Buffer): APIGatewayProxyEvent {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let index = 0; index < request.rawHeaders.length; index += 2) {
-    const name = request.rawHeaders[index];
-    const value = request.rawHeaders[index + 1];
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
-  }
-  const query: Record<string, string> = {};
-  const multiValueQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    (multiValueQuery[name] ??= []).push(value);
-  }
-  const contentType = (request.headers['content-type'] ?? '').toLowerCase();
-  const textual = contentType === '' || contentType.startsWith('application/json') || contentType.startsWith('text/');
-  const hasBody = body.length > 0;
-  return {
-    resource: url.pathname,
-    path: url.pathname,
-    httpMethod: request.method ?? 'GET',
-    headers,
-    multiValueHeaders,
-    queryStringParameters: Object.keys(query).length > 0 ? query : null,
-    multiValueQueryStringParameters: Object.keys(multiValueQuery).length > 0 ? multiValueQuery : null,
-    pathParameters: null,
-    stageVariables: null,
-    body: hasBody ? body.toString(textual ? 'utf8' : 'base64') : null,
-    isBase64Encoded: hasBody && !textual,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      authorizer: undefined,
-      protocol: `HTTP/${request.httpVersion}`,
-      httpMethod: request.method ?? 'GET',
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        user: null,
-        userAgent: request.headers['user-agent'] ?? null,
-        userArn: null,
-      },
-      path: `/local${url.pathname}`,
-      stage: 'local',
-      requestId: randomUUID(),
-      requestTimeEpoch: Date.now(),
-      resourceId: 'local',
-      resourcePath: url.pathname,
-    },
-  };
-}
-
 /** Options of {@link startLocalServer}. */
 export interface LocalServerOptions {
   /** Port on 127.0.0.1 (0 = ephemeral; default 8787). */
@@ -176,6 +47,12 @@ export interface LocalServerOptions {
   readonly endpoint?: string;
   /** Extra runtime options (tests inject clocks or metrics). */
   readonly runtimeOptions?: Omit<InvokerRuntimeOptions, 'configJson'>;
+  /**
+   * How long a client may take to send a whole request (headers and body) before it is answered 408;
+   * its headers get at most 60 s of it.
+   * @default 300000 (Node's `server.requestTimeout`)
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 /** A running local server. */
@@ -187,7 +64,22 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Starts the local server (used by `npx projen serve`, tests, bench and drill). Binds to loopback only. */
+/**
+ * Starts the local server (used by `npx projen serve`, tests, bench and drill). Binds to loopback only.
+ *
+ * Before the handler runs, the server does what the deployed API Gateway would, and answers in the
+ * `{ error, message }` JSON shape whatever it refuses:
+ * - a request-target that reaches none of the API's resources, matched literally as API Gateway does
+ *   (so `/%2e%2e/converse`, `//converse` or `/converse/.` reach nothing), gets API Gateway's 403
+ *   `MISSING_AUTHENTICATION_TOKEN` (see {@link gatewayResource});
+ * - a body over the configured `maxBodyBytes` gets 413 `PayloadTooLarge` naming the limit: at once when
+ *   Content-Length announces it (without `100 Continue`), else as soon as the bytes read pass the limit;
+ *   reading stops there and the connection is closed, so memory stays bounded by about the limit;
+ * - what Node's HTTP parser refuses (malformed requests, headers too large, a request that does not
+ *   arrive within `requestTimeoutMs`) gets 400, 431 or 408 (see {@link clientErrorAnswer}), as do a
+ *   missing Host header (400), an unsupported `Expect` (417) and CONNECT (403, no resource).
+ * Requests that reach a resource get the handler's answer, including its 405 for a wrong method.
+ */
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) {
@@ -202,23 +94,72 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const runtime = createInvokerRuntime({ functionRegion: process.env.AWS_REGION, ...options.runtimeOptions, configJson });
   const handler = createStreamingHandler(() => runtime, localHttpResponseStream);
   const context = { functionName: 'local-invoker', awsRequestId: 'local' } as Context;
+  const maxBodyBytes = runtime.configResult.ok ? runtime.configResult.config.maxBodyBytes : API_GATEWAY_MAX_BODY_BYTES;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 300_000;
+  const limits: ClientErrorLimits = { maxHeaderBytes: http.maxHeaderSize, headersTimeoutMs: Math.min(60_000, requestTimeoutMs), requestTimeoutMs };
+  /** The response under way on each socket, so a late parse error never writes into it. */
+  const inFlight = new WeakMap<Socket, http.ServerResponse>();
 
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('error', () => response.destroy());
-    request.on('end', () => {
-      const stream = new LocalResponseStream(response);
-      handler(apiGatewayEventFromHttp(request, Buffer.concat(chunks)), stream, context).catch((error: unknown) => {
-        // What API Gateway does when the integration fails before streaming anything.
-        runtime.logger.error('Handler threw', { error: error as Error });
-        if (!response.headersSent) {
-          response.writeHead(502, { 'content-type': 'application/json' });
-        }
-        response.end(JSON.stringify({ message: 'Internal server error' }));
-      });
+  const serve = async (request: http.IncomingMessage, response: http.ServerResponse, expectsContinue: boolean): Promise<void> => {
+    inFlight.set(request.socket, response);
+    response.once('close', () => {
+      if (inFlight.get(request.socket) === response) {
+        inFlight.delete(request.socket);
+      }
     });
-  });
+    if (request.headers.host === undefined && request.httpVersion === '1.1') {
+      return answerEarly(request, response, badRequest('the request has no Host header, which HTTP/1.1 requires; send one (e.g. Host: 127.0.0.1)'), true);
+    }
+    const resource = gatewayResource(request.url);
+    if (resource === undefined) {
+      return answerEarly(request, response, MISSING_AUTHENTICATION_TOKEN);
+    }
+    const announcedTooMuch = announcedTooLarge(request, maxBodyBytes);
+    if (announcedTooMuch !== undefined) {
+      return answerEarly(request, response, announcedTooMuch);
+    }
+    if (expectsContinue) {
+      response.writeContinue();
+    }
+    const read = await readBoundedBody(request, maxBodyBytes);
+    if (read.kind === 'aborted') {
+      response.destroy();
+      return;
+    }
+    if (read.kind === 'too-large') {
+      return answerEarly(request, response, read.answer);
+    }
+    await handler(apiGatewayEventFromHttp(request, resource, read.body), new LocalResponseStream(response), context).catch((error: unknown) => {
+      // What API Gateway does when the integration fails before streaming anything.
+      runtime.logger.error('Handler threw', { error: error as Error });
+      if (!response.headersSent) {
+        response.writeHead(502, { 'content-type': 'application/json' });
+      }
+      response.end(JSON.stringify({ message: 'Internal server error' }));
+    });
+  };
+  const serveSafely = (request: http.IncomingMessage, response: http.ServerResponse, expectsContinue: boolean): void => {
+    serve(request, response, expectsContinue).catch((error: unknown) => {
+      runtime.logger.error('Local server failed on a request', { error: error as Error });
+      response.destroy();
+    });
+  };
+
+  const server = http.createServer({
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeoutMs / 4))),
+    // Checked in serve, to answer in JSON rather than with Node's empty 400.
+    requireHostHeader: false,
+  }, (request, response) => serveSafely(request, response, false));
+  server.on('checkContinue', (request: http.IncomingMessage, response: http.ServerResponse) => serveSafely(request, response, true));
+  server.on('checkExpectation', (request: http.IncomingMessage, response: http.ServerResponse) => answerEarly(request, response, {
+    status: 417,
+    headers: { 'content-type': 'application/json' },
+    body: { error: 'ExpectationFailed', message: `'Expect: ${truncate(request.headers.expect ?? '')}' is not supported; send 'Expect: 100-continue' or no Expect header` },
+  }));
+  server.on('clientError', (error: ClientError, socket: Socket) => answerOnSocket(socket, clientErrorAnswer(error, limits), inFlight.get(socket)));
+  server.on('connect', (_request: http.IncomingMessage, socket: Socket) => answerOnSocket(socket, MISSING_AUTHENTICATION_TOKEN));
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -235,6 +176,26 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       runtime.clients.destroy();
     },
   };
+}
+
+/**
+ * Sends an answer the server gives itself. When part of an announced body is still unread (or `close`
+ * says so), the answer says `Connection: close` and Node closes the connection after it, so the client
+ * cannot keep sending.
+ */
+function answerEarly(request: http.IncomingMessage, response: http.ServerResponse, answer: LocalAnswer, close = false): void {
+  const body = JSON.stringify(answer.body);
+  const closing = close || (announcesBody(request) && !request.complete);
+  response.writeHead(answer.status, {
+    ...answer.headers,
+    'content-length': String(Buffer.byteLength(body)),
+    ...(closing ? { connection: 'close' } : {}),
+  });
+  response.end(body);
+}
+
+function badRequest(message: string): LocalAnswer {
+  return { status: 400, headers: { 'content-type': 'application/json' }, body: { error: 'BadRequest', message } };
 }
 
 const HELP = `Local invoker server: serves POST /converse, POST /converse-stream, POST /invoke, GET /health on loopback.

@@ -2,7 +2,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import {
-  BedrockRuntimeClient, ConverseCommand, ConverseCommandOutput, ConverseStreamCommand, ConverseStreamCommandOutput, InvokeModelCommand, InvokeModelCommandOutput,
+  BedrockRuntimeClient, ConverseCommand, ConverseCommandOutput, ConverseStreamCommand, ConverseStreamCommandOutput,
+  InvokeModelCommand, InvokeModelCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AttemptControl } from './resilience/attempt-control';

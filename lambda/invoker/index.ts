@@ -4,10 +4,10 @@
  * POST /converse-stream, POST /invoke and GET /health. Everything else lives in the runtime-agnostic
  * core (`handle-request.ts`), which the local dev server uses too.
  */
-import type { AwsLambdaGlobal } from './host/awslambda';
 import type { ClientInstrumentation } from './bedrock-clients';
-import { createInvokerRuntime, InvokerRuntime } from './runtime';
+import type { AwsLambdaGlobal } from './host/awslambda';
 import { createStreamingHandler } from './host/streaming-adapter';
+import { createInvokerRuntime, InvokerRuntime } from './runtime';
 import { INVOKER_CONFIG_ENV, TRACE_ENABLED_ENV } from '../../lib/shared/invoker-config';
 
 /** Provided by the Lambda Node.js runtime to response-streaming functions. */

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger'; // eslint-disable-line import/no-extraneous-dependencies
 import { BedrockClients, ClientInstrumentation } from './bedrock-clients';
-import { CircuitBreakerRegistry } from './resilience/circuit-breaker';
 import type { InvokerClock } from './clock';
 import { ConfigResult, parseInvokerConfig } from './config';
+import { CircuitBreakerRegistry } from './resilience/circuit-breaker';
 import { findGeographyViolations } from './resilience/geography-guard';
 import { HedgePolicy } from './resilience/hedging';
 import { createPowertoolsMetrics, PowertoolsRequestMetrics, RequestMetrics } from './telemetry/invoker-metrics';

@@ -212,7 +212,8 @@ describe('RegionalInvoker validation', () => {
   test('hedging is off unless asked for; when asked, the handler gets its floor and share', () => {
     expect(handlerConfig(build().stack).hedging).toBeUndefined();
     expect(handlerConfig(build({ hedging: {} }).stack).hedging).toEqual({ minDelayMs: 2_000, maxShare: 0.05 });
-    expect(handlerConfig(build({ hedging: { minDelay: Duration.millis(800), maxShare: 0.2 } }).stack).hedging).toEqual({ minDelayMs: 800, maxShare: 0.2 });
+    expect(handlerConfig(build({ hedging: { minDelay: Duration.millis(800), maxShare: 0.2 } }).stack).hedging)
+      .toEqual({ minDelayMs: 800, maxShare: 0.2 });
   });
 
   test('rejects an environment-agnostic stack', () => {

@@ -1,11 +1,11 @@
-import type { ClassifiedError } from '../resilience/error-classification';
-import type { AttemptRecord, FailoverDependencies, FailoverResult } from '../resilience/failover';
-import { NO_REGION, RequestMetrics } from '../telemetry/invoker-metrics';
 import type { ClientProblem } from './request-validation';
 import { ResponseSink, sendJson } from './response-sink';
-import type { InvokerRuntime } from '../runtime';
 import { INVOKER_HEADERS } from '../../../lib/shared/invoker-config';
 import type { InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
+import type { ClassifiedError } from '../resilience/error-classification';
+import type { AttemptRecord, FailoverDependencies, FailoverResult } from '../resilience/failover';
+import type { InvokerRuntime } from '../runtime';
+import { NO_REGION, RequestMetrics } from '../telemetry/invoker-metrics';
 
 /** What a route handler gets. */
 export interface RouteContext {

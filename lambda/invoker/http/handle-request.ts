@@ -2,14 +2,14 @@
 import { ConverseStreamCommandInput, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext } from './answers';
 import { answerCutByDeadline, streamedConverse } from './converse-via-stream';
+import { checkBodySize, Checked, InvokerRequest, resolveRoute, validateConverseBody, validateInvokeRequest } from './request-validation';
+import { ResponseSink, sendJson } from './response-sink';
+import type { InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
 import { serveConverseStream } from '../resilience/converse-stream';
 import { runWithFailover } from '../resilience/failover';
 import { GeographyViolationError } from '../resilience/geography-guard';
-import { publishMetrics, RequestMetrics } from '../telemetry/invoker-metrics';
-import { checkBodySize, Checked, InvokerRequest, resolveRoute, validateConverseBody, validateInvokeRequest } from './request-validation';
-import { ResponseSink, sendJson } from './response-sink';
 import type { InvokerRuntime } from '../runtime';
-import type { InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
+import { publishMetrics, RequestMetrics } from '../telemetry/invoker-metrics';
 
 
 /**

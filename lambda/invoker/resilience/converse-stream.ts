@@ -1,13 +1,13 @@
 /* eslint-disable import/no-extraneous-dependencies -- bundled into the handler by esbuild */
 import { ConverseStreamCommand, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
-import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext } from '../http/answers';
 import type { AttemptControl } from './attempt-control';
-import { ClassifiedError, classifyBedrockError } from './error-classification';
 import type { CircuitBreakerRegistry, CircuitPermit } from './circuit-breaker';
+import { ClassifiedError, classifyBedrockError } from './error-classification';
 import { runWithFailover, settleFailure } from './failover';
-import { publishMetrics } from '../telemetry/invoker-metrics';
+import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext } from '../http/answers';
 import { InvokerRequest, validateConverseBody } from '../http/request-validation';
 import { sseEvent } from '../http/response-sink';
+import { publishMetrics } from '../telemetry/invoker-metrics';
 
 /** A stream whose first event has arrived: the point of no return for failover. */
 interface OpenedStream {

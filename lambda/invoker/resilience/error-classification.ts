@@ -91,8 +91,10 @@ const INVOKER_ABORT_MESSAGES: Readonly<Record<InvokerAbortReason, string>> = {
  *
  * @param error whatever the SDK threw (or an in-stream exception event)
  * @param abortReason set when the invoker's own AbortSignal fired: that, not the SDK's AbortError, is the cause
+ * @param sent whether the request left the process (see `AttemptControl.sent`); before that nothing is the region's fault
  */
-export function classifyBedrockError(error: unknown, abortReason?: InvokerAbortReason, nowEpochMs: number = Date.now(), sent: boolean = true): ClassifiedError {
+export function classifyBedrockError(error: unknown, abortReason?: InvokerAbortReason, nowEpochMs: number = Date.now(),
+  sent: boolean = true): ClassifiedError {
   if (abortReason === 'DeadlineExceeded' || abortReason === 'ClientDisconnected' || abortReason === 'HedgeLost') {
     return { name: abortReason, message: INVOKER_ABORT_MESSAGES[abortReason], disposition: 'stop', throttle: false, blame: false, status: 0 };
   }

@@ -3,10 +3,10 @@ import type { CircuitBreakerRegistry, CircuitPermit } from './circuit-breaker';
 import type { InvokerClock } from '../clock';
 import { ClassifiedError, classifyBedrockError } from './error-classification';
 import { assertRegionAllowed } from './geography-guard';
-import type { RequestMetrics } from '../telemetry/invoker-metrics';
 import { AttemptOutcome, HedgePolicy, InFlight, inFlight, withHedge } from './hedging';
 import { backoffBeforeNextPassMs, MAX_PLAN_PASSES, regionsForPass } from './region-plan';
 import type { InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
+import type { RequestMetrics } from '../telemetry/invoker-metrics';
 
 /** One Bedrock call made for a request. */
 export interface AttemptRecord {

@@ -1,7 +1,7 @@
 import type { AttemptControl } from './attempt-control';
 import type { CircuitPermit } from './circuit-breaker';
-import type { InvokerClock } from '../clock';
 import type { HedgingConfig } from '../../../lib/shared/invoker-config';
+import type { InvokerClock } from '../clock';
 
 /** Recent times to first token kept per region for the adaptive hedge delay. */
 const SAMPLES_PER_REGION = 64;

@@ -113,7 +113,12 @@ describe('what counts against a region', () => {
     const config = testConfig({ breakerFailureThreshold: 1 });
     const { deps, breakers } = walk(config);
     const errorsCounted: string[] = [];
-    const result = await runWithFailover({ ...deps, metrics: { ...noMetrics, attempt: (region, outcome) => { if (outcome.error) { errorsCounted.push(region); } } } },
+    const countErrors: RequestMetrics['attempt'] = (region, outcome) => {
+      if (outcome.error) {
+        errorsCounted.push(region);
+      }
+    };
+    const result = await runWithFailover({ ...deps, metrics: { ...noMetrics, attempt: countErrors } },
       async (region, control) => {
         control.markSent();
         if (region === 'eu-west-1') {

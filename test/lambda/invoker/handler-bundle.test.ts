@@ -16,9 +16,9 @@ import * as dgram from 'node:dgram';
 import * as path from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { converseBody, parseSse, PROFILE, testConfig } from './invoker-harness';
-import { INVOKER_CONFIG_ENV, INVOKER_HEADERS, INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, TRACE_ENABLED_ENV } from '../../../lib/shared/invoker-config';
 import { FakeBedrock, faults, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 import { restProxyEvent } from '../../../dev/rest-proxy-event';
+import { INVOKER_CONFIG_ENV, INVOKER_HEADERS, INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, TRACE_ENABLED_ENV } from '../../../lib/shared/invoker-config';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const BUNDLE_DIR = path.join(ROOT, 'assets', 'invoker');

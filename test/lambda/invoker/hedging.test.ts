@@ -3,9 +3,9 @@
  * the fake Bedrock on 127.0.0.1 with a region slow to its first token.
  */
 import { closeClientAgent, converseBody, isolateEnvironment, parseSse, Rig, send, startRig, testConfig } from './invoker-harness';
+import { FakeBedrock, faults, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 import { HedgePolicy } from '../../../lambda/invoker/resilience/hedging';
 import { INVOKER_HEADERS } from '../../../lib/shared/invoker-config';
-import { FakeBedrock, faults, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 
 describe('HedgePolicy', () => {
   test('the delay is the floor until enough first tokens are known, then their p95', () => {

@@ -9,10 +9,10 @@ import * as http from 'node:http';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { converseBody, isolateEnvironment, Rig, send, startRig, testConfig, closeClientAgent } from './invoker-harness';
+import { FAKE_USAGE, FakeBedrock, faults, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 import { createPowertoolsMetrics, DEFAULT_INVOKER_SERVICE_NAME } from '../../../lambda/invoker/telemetry/invoker-metrics';
 import { CrossRegionInferenceProfile, RegionalInvoker } from '../../../lib';
 import { INVOKER_HEADERS, INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, INVOKER_SERVICE_DIMENSION } from '../../../lib/shared/invoker-config';
-import { FAKE_USAGE, FakeBedrock, faults, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 
 const NAMESPACE = 'CdkBedrockCrossRegion/Invoker';
 const DIMENSION_SET = [['service', 'Region']];

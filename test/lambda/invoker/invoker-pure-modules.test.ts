@@ -1,12 +1,12 @@
 import { testConfig } from './invoker-harness';
-import { requestFromApiGatewayEvent } from '../../../lambda/invoker/host/api-gateway-event';
-import { CircuitBreakerRegistry } from '../../../lambda/invoker/resilience/circuit-breaker';
 import { parseInvokerConfig } from '../../../lambda/invoker/config';
+import { requestFromApiGatewayEvent } from '../../../lambda/invoker/host/api-gateway-event';
+import { MAX_JSON_DEPTH, resolveRoute, validateConverseBody, validateInvokeRequest } from '../../../lambda/invoker/http/request-validation';
+import { sseEvent, toJson } from '../../../lambda/invoker/http/response-sink';
+import { CircuitBreakerRegistry } from '../../../lambda/invoker/resilience/circuit-breaker';
 import { classifyBedrockError } from '../../../lambda/invoker/resilience/error-classification';
 import { assertRegionAllowed, findGeographyViolations, GeographyViolationError } from '../../../lambda/invoker/resilience/geography-guard';
 import { backoffBeforeNextPassMs, parseRetryAfterMs, regionsForPass } from '../../../lambda/invoker/resilience/region-plan';
-import { MAX_JSON_DEPTH, resolveRoute, validateConverseBody, validateInvokeRequest } from '../../../lambda/invoker/http/request-validation';
-import { sseEvent, toJson } from '../../../lambda/invoker/http/response-sink';
 import { createInvokerRuntime, InvokerRuntimeOptions } from '../../../lambda/invoker/runtime';
 import { GEOGRAPHY_REGIONS } from '../../../lib/shared/invoker-config';
 

@@ -66,9 +66,12 @@ export interface InvokerRuntimeConfig {
   readonly profileIds: string[];
   /** Whole-request deadline in milliseconds; stays under the API Gateway integration timeout. */
   readonly deadlineMs: number;
-  /** Deadline of one Bedrock attempt (time to response headers) in milliseconds. */
+  /**
+   * Deadline of one streaming Bedrock attempt until the region's first event, in milliseconds (with
+   * `firstTokenTimeoutMs`, the shorter applies); InvokeModel attempts are bounded by the deadline alone.
+   */
   readonly attemptTimeoutMs: number;
-  /** Deadline for the first streamed event of ConverseStream, in milliseconds. */
+  /** Deadline for a region's first streamed event, and the longest silence between two events, in milliseconds. */
   readonly firstTokenTimeoutMs: number;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;

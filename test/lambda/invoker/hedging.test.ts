@@ -2,8 +2,8 @@
  * Hedged streaming requests: the policy on its own, and the handler through the local server against
  * the fake Bedrock on 127.0.0.1 with a region slow to its first token.
  */
-import { closeClientAgent, converseBody, isolateEnvironment, parseSse, Rig, send, startRig, testConfig } from './invoker-harness';
-import { FakeBedrock, faults, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
+import { converseBody, parseSse, Rig, send, useSharedFakeBedrock } from './invoker-harness';
+import { faults } from '../../../dev/fake-bedrock/fake-bedrock';
 import { HedgePolicy } from '../../../lambda/invoker/resilience/hedging';
 import { INVOKER_HEADERS } from '../../../lib/shared/invoker-config';
 
@@ -38,48 +38,32 @@ describe('HedgePolicy', () => {
 });
 
 describe('hedged requests', () => {
-  let restoreEnvironment: () => void;
-  let fake: FakeBedrock;
+  const shared = useSharedFakeBedrock();
   let rig: Rig | undefined;
 
-  beforeAll(async () => {
-    restoreEnvironment = isolateEnvironment();
-    fake = await startFakeBedrock();
-  });
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-    fake.reset();
-  });
-  afterAll(async () => {
-    await fake.close();
-    closeClientAgent();
-    restoreEnvironment();
-  });
-
   async function streamThrough(hedging: { minDelayMs: number; maxShare: number } | undefined) {
-    rig = await startRig(testConfig({ firstTokenTimeoutMs: 3_000, attemptTimeoutMs: 3_000, ...(hedging === undefined ? {} : { hedging }) }), fake);
+    rig = await shared.rigWith({ firstTokenTimeoutMs: 3_000, attemptTimeoutMs: 3_000, ...(hedging === undefined ? {} : { hedging }) });
     const started = Date.now();
     const answer = await send(rig.server.url, 'POST', '/converse-stream', converseBody());
     return { answer, elapsedMs: Date.now() - started };
   }
 
   test('a primary slow to its first token is hedged: the next region serves, the primary is aborted and not blamed', async () => {
-    fake.inject('eu-west-1', faults.slowFirstEvent(2_000), { operation: 'converse-stream' });
+    shared.fake.inject('eu-west-1', faults.slowFirstEvent(2_000), { operation: 'converse-stream' });
     const { answer, elapsedMs } = await streamThrough({ minDelayMs: 150, maxShare: 1 });
     expect(answer.status).toBe(200);
     expect(answer.headers[INVOKER_HEADERS.servedRegion]).toBe('eu-central-1');
     expect(answer.headers[INVOKER_HEADERS.attempts]).toBe('2');
     expect(parseSse(answer.text).map((event) => event.event)).toContain('messageStop');
     expect(elapsedMs).toBeLessThan(1_500);
-    expect(fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1']);
+    expect(shared.fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1']);
     const health = await send(rig!.server.url, 'GET', '/health');
     expect(health.json.circuits.map((circuit: { consecutiveFailures: number }) => circuit.consecutiveFailures)).toEqual([0, 0, 0]);
   });
 
   test('/converse (a stream underneath) is hedged the same way', async () => {
-    fake.inject('eu-west-1', faults.slowFirstEvent(2_000), { operation: 'converse-stream' });
-    rig = await startRig(testConfig({ firstTokenTimeoutMs: 3_000, attemptTimeoutMs: 3_000, hedging: { minDelayMs: 150, maxShare: 1 } }), fake);
+    shared.fake.inject('eu-west-1', faults.slowFirstEvent(2_000), { operation: 'converse-stream' });
+    rig = await shared.rigWith({ firstTokenTimeoutMs: 3_000, attemptTimeoutMs: 3_000, hedging: { minDelayMs: 150, maxShare: 1 } });
     const started = Date.now();
     const answer = await send(rig.server.url, 'POST', '/converse', converseBody());
     expect(answer.status).toBe(200);
@@ -89,27 +73,27 @@ describe('hedged requests', () => {
   });
 
   test('without hedging the same request waits for the slow primary', async () => {
-    fake.inject('eu-west-1', faults.slowFirstEvent(2_000), { operation: 'converse-stream' });
+    shared.fake.inject('eu-west-1', faults.slowFirstEvent(2_000), { operation: 'converse-stream' });
     const { answer, elapsedMs } = await streamThrough(undefined);
     expect(answer.headers[INVOKER_HEADERS.servedRegion]).toBe('eu-west-1');
     expect(elapsedMs).toBeGreaterThanOrEqual(1_900);
-    expect(fake.regionsCalled()).toEqual(['eu-west-1']);
+    expect(shared.fake.regionsCalled()).toEqual(['eu-west-1']);
   });
 
   test('when the primary\'s first token still comes first, it serves and the hedge is aborted without blame', async () => {
-    fake.inject('eu-west-1', faults.slowFirstEvent(400), { operation: 'converse-stream' });
-    fake.inject('eu-central-1', faults.slowFirstEvent(1_500), { operation: 'converse-stream' });
+    shared.fake.inject('eu-west-1', faults.slowFirstEvent(400), { operation: 'converse-stream' });
+    shared.fake.inject('eu-central-1', faults.slowFirstEvent(1_500), { operation: 'converse-stream' });
     const { answer } = await streamThrough({ minDelayMs: 100, maxShare: 1 });
     expect(answer.headers[INVOKER_HEADERS.servedRegion]).toBe('eu-west-1');
     expect(parseSse(answer.text).map((event) => event.event)).toContain('messageStop');
-    expect(fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1']);
+    expect(shared.fake.regionsCalled()).toEqual(['eu-west-1', 'eu-central-1']);
     const health = await send(rig!.server.url, 'GET', '/health');
     expect(health.json.circuits.map((circuit: { state: string }) => circuit.state)).toEqual(['closed', 'closed', 'closed']);
   });
 
   test('a spent budget means no hedge', async () => {
-    fake.inject('eu-west-1', faults.slowFirstEvent(600), { operation: 'converse-stream' });
-    rig = await startRig(testConfig({ firstTokenTimeoutMs: 3_000, attemptTimeoutMs: 3_000, hedging: { minDelayMs: 50, maxShare: 0.01 } }), fake);
+    shared.fake.inject('eu-west-1', faults.slowFirstEvent(600), { operation: 'converse-stream' });
+    rig = await shared.rigWith({ firstTokenTimeoutMs: 3_000, attemptTimeoutMs: 3_000, hedging: { minDelayMs: 50, maxShare: 0.01 } });
     const servedBy: string[] = [];
     for (let request = 0; request < 8; request++) {
       servedBy.push(String((await send(rig.server.url, 'POST', '/converse-stream', converseBody())).headers[INVOKER_HEADERS.servedRegion]));

@@ -55,20 +55,60 @@ describe('drill', () => {
 });
 
 describe('bench', () => {
-  test('without flags: 2000 requests, 5 rounds, concurrency 32, 100 ms model latency, 30 s outage', () => {
-    expect(parseBenchArgs([], capture())).toEqual({ requests: 2000, rounds: 5, concurrency: 32, modelLatencyMs: 100, outageSeconds: 30 });
+  const DEFAULTS = {
+    runs: ['overhead', 'outage', 'poison', 'rolling', 'long-answer', 'slow-primary'],
+    requests: 2000,
+    rounds: 5,
+    concurrency: 32,
+    modelLatencyMs: 100,
+    outageSeconds: 30,
+    poisonRequests: 5000,
+    poisonPercent: 2,
+    rollingSeconds: 60,
+    rollingPhaseSeconds: 5,
+    rollingConcurrency: 64,
+    rollingFaults: ['unavailable', 'throttle'],
+    longAnswerRequests: 10,
+    slowPrimaryRequests: 200,
+  };
+
+  test('without flags: every run; 2000 requests, 5 rounds, concurrency 32, 100 ms model latency, 30 s outage; 2 % poison of 5000;'
+    + ' 60 s of rolling faults at concurrency 64', () => {
+    expect(parseBenchArgs([], capture())).toEqual(DEFAULTS);
   });
 
   test('flags set every setting', () => {
-    expect(parseBenchArgs(['--', '--requests', '10', '--rounds=2', '--concurrency', '4', '--model-latency-ms', '5', '--outage-seconds', '1'], capture()))
-      .toEqual({ requests: 10, rounds: 2, concurrency: 4, modelLatencyMs: 5, outageSeconds: 1 });
+    expect(parseBenchArgs(['--', '--requests', '10', '--rounds=2', '--concurrency', '4', '--model-latency-ms', '5', '--outage-seconds', '1',
+      '--runs', 'rolling,poison', '--poison-requests', '300', '--poison-percent', '10', '--rolling-seconds', '10', '--rolling-phase-seconds', '2',
+      '--rolling-concurrency', '8', '--rolling-faults', 'hang,throttle', '--long-answer-requests', '3', '--slow-primary-requests', '20'], capture()))
+      .toEqual({
+        runs: ['rolling', 'poison'],
+        requests: 10,
+        rounds: 2,
+        concurrency: 4,
+        modelLatencyMs: 5,
+        outageSeconds: 1,
+        poisonRequests: 300,
+        poisonPercent: 10,
+        rollingSeconds: 10,
+        rollingPhaseSeconds: 2,
+        rollingConcurrency: 8,
+        rollingFaults: ['hang', 'throttle'],
+        longAnswerRequests: 3,
+        slowPrimaryRequests: 20,
+      });
   });
 
   test.each([[['--help']], [['-h']], [['--requests', '10', '--help']]])('%j prints the usage and exits 0', (argv) => {
     const io = capture();
     expect(parseBenchArgs(argv, io)).toBe(0);
     expect(io.stdout()).toMatch(/^Usage: npx projen bench -- \[options\]/);
-    expect(io.stdout()).toMatch(/--model-latency-ms N/);
+    for (const option of ['--runs LIST', '--requests N', '--rounds N', '--concurrency N', '--model-latency-ms N', '--outage-seconds N',
+      '--poison-requests N', '--poison-percent N', '--rolling-seconds N', '--rolling-phase-seconds N', '--rolling-concurrency N',
+      '--rolling-faults LIST', '--long-answer-requests N', '--slow-primary-requests N', '-h, --help']) {
+      expect(io.stdout()).toContain(option);
+    }
+    expect(io.stdout()).toMatch(/default all: overhead,outage,poison,rolling,long-answer,slow-primary/);
     expect(io.stderr()).toBe('');
   });
 
@@ -89,6 +129,11 @@ describe('bench', () => {
     [['--concurrency', '0'], /--concurrency must be a number in \(0, 256\]/],
     [['--rounds', '51'], /--rounds must be a number in \(0, 50\]/],
     [['--requests', 'lots'], /--requests must be a number in \(0, 100000\]/],
+    [['--rolling-seconds', '3601'], /--rolling-seconds must be a number in \(0, 3600\]/],
+    [['--poison-percent', '60'], /--poison-percent must be a number in \(0, 50\]/],
+    [['--runs', 'overhead,soak'], /--runs must be a comma-separated list of distinct values among overhead, outage, poison, rolling, long-answer, slow-primary; got 'overhead,soak'/],
+    [['--runs', 'poison,poison'], /--runs must be a comma-separated list of distinct values/],
+    [['--rolling-faults', 'slow'], /--rolling-faults must be a comma-separated list of distinct values among unavailable, throttle, hang; got 'slow'/],
   ])('%j is an out-of-range value: %s', (argv, message) => {
     expect(() => parseBenchArgs(argv, capture())).toThrow(message);
   });

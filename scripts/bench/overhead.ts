@@ -1,0 +1,205 @@
+/**
+ * Overhead runs: what the handler adds on top of the Bedrock call, as in Lambda. In this process,
+ * against the same fake, with the same SDK client configuration (the handler's own BedrockClients:
+ * HTTP/1.1 NodeHttpHandler, keep-alive, maxAttempts 1): (a) direct, `ConverseCommand` straight to the
+ * fake; (b) invoker, the handler core `handleRequest` into a collecting sink. See scripts/bench.ts.
+ */
+/* eslint-disable import/no-extraneous-dependencies -- a dev script: it calls the SDK directly to measure the baseline */
+import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { load, LoadResult } from './load';
+import { BODY, CONFIG, MESSAGES } from './settings';
+import { median, ms, percentile, ratio, signedMs, signedUs } from './stats';
+import { CollectingSink } from '../../dev/collecting-sink';
+import type { FakeBedrockProcess } from '../../dev/fake-bedrock/fake-bedrock-process';
+import { faults } from '../../dev/fake-bedrock/faults';
+import { restProxyEvent } from '../../dev/rest-proxy-event';
+import { BedrockClients } from '../../lambda/invoker/bedrock-clients';
+import { requestFromApiGatewayEvent } from '../../lambda/invoker/host/api-gateway-event';
+import { handleRequest } from '../../lambda/invoker/http/handle-request';
+import { createInvokerRuntime, InvokerRuntime } from '../../lambda/invoker/runtime';
+import { INVOKER_HEADERS } from '../../lib/shared/invoker-config';
+
+const TARGET_OVERHEAD_P50_MS = 1;
+
+/**
+ * Wraps `client.send` to time the SDK call. Only meaningful at concurrency 1, where the one call in
+ * flight belongs to the one request in flight.
+ */
+function timeSdkCalls(client: BedrockRuntimeClient, record: (ms: number) => void): BedrockRuntimeClient {
+  const send = client.send.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  client.send = ((...args: unknown[]) => {
+    const started = performance.now();
+    const settle = (): void => record(performance.now() - started);
+    const result = send(...args);
+    result.then(settle, settle);
+    return result;
+  }) as typeof client.send;
+  return client;
+}
+
+interface Row {
+  directP50: number;
+  directP99: number;
+  invokerP50: number;
+  invokerP99: number;
+  directCpuUs: number;
+  invokerCpuUs: number;
+  errors: number;
+}
+
+/** One overhead measurement: how many calls are in flight, and how long the fake model takes to answer. */
+export interface Scenario {
+  readonly concurrency: number;
+  /** Delay of every fake Bedrock answer, ms (0 = answer at once). */
+  readonly modelLatencyMs: number;
+  /** What the run shows, printed with its results. */
+  readonly meaning: string;
+  /** Whether the p50 target is judged on this run. */
+  readonly judged: boolean;
+}
+
+/** The overhead runs: latency-bound at concurrency 32 (judged), CPU-bound at concurrency 32, and one at a time (judged). */
+export function scenarios(concurrency: number, modelLatencyMs: number): Scenario[] {
+  const runs: Scenario[] = [];
+  if (concurrency > 1) {
+    runs.push({
+      concurrency,
+      modelLatencyMs,
+      judged: true,
+      meaning: `the fake model answers after ${modelLatencyMs} ms (real Converse calls take hundreds of ms to seconds), so `
+        + `${concurrency} calls in flight leave the CPU partly idle and the difference is what the invoker adds to each call`,
+    });
+    runs.push({
+      concurrency,
+      modelLatencyMs: 0,
+      judged: false,
+      meaning: `the fake answers at once, so ${concurrency} calls in flight saturate this process's CPU: every call queues behind`
+        + ` the others' CPU work and the p50 difference is about ${concurrency} x the CPU difference per call. This is a throughput`
+        + ' measurement (read the CPU per call); the latency target is judged on the run above',
+    });
+  }
+  runs.push({
+    concurrency: 1,
+    modelLatencyMs: 0,
+    judged: true,
+    meaning: 'one request at a time against an instant fake, as one Lambda execution environment serves them: the whole difference is handler time',
+  });
+  return runs;
+}
+
+/**
+ * The overhead runs: per scenario, `rounds` rounds of `requests` calls per side (direct SDK call, then
+ * the invoker, alternating which goes first), printing each round and the medians over rounds.
+ */
+export async function overhead(fake: FakeBedrockProcess, requests: number, rounds: number, runs: readonly Scenario[]): Promise<void> {
+  const direct = new BedrockClients({ connectionTimeoutMs: Math.min(CONFIG.attemptTimeoutMs, 3_000) });
+  let lastSdkMs = 0;
+  const runtime: InvokerRuntime = createInvokerRuntime({
+    configJson: JSON.stringify(CONFIG),
+    functionRegion: 'eu-west-1',
+    instrumentClient: (client) => timeSdkCalls(client, (value) => {
+      lastSdkMs = value;
+    }),
+  });
+  const event = restProxyEvent('POST', '/converse', BODY);
+  const directClient = direct.clientFor(CONFIG.regionPlan[0]);
+  const directCall = async (): Promise<boolean> => {
+    const output = await directClient.send(new ConverseCommand({ modelId: CONFIG.profileIds[0], messages: MESSAGES }));
+    return output.$metadata.httpStatusCode === 200;
+  };
+  const invokerCall = async (): Promise<boolean> => {
+    const sink = new CollectingSink();
+    await handleRequest(requestFromApiGatewayEvent(event), sink, runtime);
+    return sink.statusCode === 200;
+  };
+  /** Handler time outside the SDK call, per request (concurrency 1 only). */
+  const outsideSdk: number[] = [];
+  const invokerCallTimed = async (): Promise<boolean> => {
+    const started = performance.now();
+    const ok = await invokerCall();
+    outsideSdk.push(performance.now() - started - lastSdkMs);
+    return ok;
+  };
+
+  // Sanity check and warm-up (JIT, sockets) of both sides.
+  const check = new CollectingSink();
+  await handleRequest(requestFromApiGatewayEvent(event), check, runtime);
+  const answer = JSON.parse(check.text()) as { output?: { message?: { content?: Array<{ text?: string }> } } };
+  if (check.statusCode !== 200 || check.headers[INVOKER_HEADERS.servedRegion] !== 'eu-west-1' || answer.output?.message?.content?.[0]?.text !== 'hello from eu-west-1') {
+    throw new Error(`sanity check failed: ${check.statusCode} ${check.text()}`);
+  }
+  for (const concurrency of new Set(runs.map((run) => run.concurrency))) {
+    await load(500, concurrency, directCall);
+    await load(500, concurrency, invokerCall);
+  }
+
+  for (const run of runs) {
+    const { concurrency, modelLatencyMs } = run;
+    const latencyNote = modelLatencyMs > 0 ? `fake model latency ${modelLatencyMs} ms` : 'instant fake';
+    console.log(`\n## concurrency ${concurrency}, ${latencyNote}: ${requests} Converse calls per side per round, ${rounds} rounds (sides alternate which goes first)`);
+    const injectLatency = async (): Promise<void> => {
+      await fake.reset();
+      if (modelLatencyMs > 0) {
+        await fake.inject(CONFIG.regionPlan[0], faults.slow(modelLatencyMs));
+      }
+    };
+    const rows: Row[] = [];
+    const outsideSdkP50s: number[] = [];
+    const outsideSdkP99s: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      outsideSdk.length = 0;
+      await injectLatency();
+      const invokerSide = concurrency === 1 ? invokerCallTimed : invokerCall;
+      let sdk: LoadResult;
+      let invoker: LoadResult;
+      if (round % 2 === 1) {
+        sdk = await load(requests, concurrency, directCall);
+        invoker = await load(requests, concurrency, invokerSide);
+      } else {
+        invoker = await load(requests, concurrency, invokerSide);
+        sdk = await load(requests, concurrency, directCall);
+      }
+      const row: Row = {
+        directP50: percentile(sdk.latencies, 50),
+        directP99: percentile(sdk.latencies, 99),
+        invokerP50: percentile(invoker.latencies, 50),
+        invokerP99: percentile(invoker.latencies, 99),
+        directCpuUs: sdk.cpuUsPerCall,
+        invokerCpuUs: invoker.cpuUsPerCall,
+        errors: sdk.errors + invoker.errors,
+      };
+      rows.push(row);
+      let spans = '';
+      if (concurrency === 1) {
+        const sorted = [...outsideSdk].sort((a, b) => a - b);
+        outsideSdkP50s.push(percentile(sorted, 50));
+        outsideSdkP99s.push(percentile(sorted, 99));
+        spans = ` | handler outside SDK call p50 ${ms(percentile(sorted, 50))} p99 ${ms(percentile(sorted, 99))}`;
+      }
+      console.log(`round ${round}: direct p50 ${ms(row.directP50)} p99 ${ms(row.directP99)} | invoker p50 ${ms(row.invokerP50)} p99 ${ms(row.invokerP99)}`
+        + ` | diff p50 ${signedMs(row.invokerP50 - row.directP50)} p99 ${signedMs(row.invokerP99 - row.directP99)}`
+        + ` | ratio p50 ${ratio(row.invokerP50 / row.directP50)} p99 ${ratio(row.invokerP99 / row.directP99)}`
+        + ` | cpu/call direct ${row.directCpuUs.toFixed(0)} us invoker ${row.invokerCpuUs.toFixed(0)} us | errors ${row.errors}${spans}`);
+    }
+    await fake.reset();
+    const p50Diff = median(rows.map((row) => row.invokerP50 - row.directP50));
+    console.log(`median over ${rounds} rounds (concurrency ${concurrency}, ${latencyNote}):`);
+    console.log(`  direct  p50 ${ms(median(rows.map((row) => row.directP50)))}, p99 ${ms(median(rows.map((row) => row.directP99)))}`);
+    console.log(`  invoker p50 ${ms(median(rows.map((row) => row.invokerP50)))}, p99 ${ms(median(rows.map((row) => row.invokerP99)))}`);
+    console.log(`  overhead p50 ${signedMs(p50Diff)} (ratio ${ratio(median(rows.map((row) => row.invokerP50 / row.directP50)))}),`
+      + ` p99 ${signedMs(median(rows.map((row) => row.invokerP99 - row.directP99)))} (ratio ${ratio(median(rows.map((row) => row.invokerP99 / row.directP99)))})`);
+    const directCpu = median(rows.map((row) => row.directCpuUs));
+    const invokerCpu = median(rows.map((row) => row.invokerCpuUs));
+    console.log(`  bench-process CPU per call: direct ${directCpu.toFixed(0)} us, invoker ${invokerCpu.toFixed(0)} us (${signedUs(invokerCpu - directCpu)})`);
+    if (concurrency === 1) {
+      console.log(`  handler time outside the SDK call: p50 ${ms(median(outsideSdkP50s))}, p99 ${ms(median(outsideSdkP99s))}`);
+    }
+    console.log(`  (${run.meaning})`);
+    const verdict = run.judged ? (p50Diff <= TARGET_OVERHEAD_P50_MS ? 'MET' : 'MISSED') : 'not judged on this run';
+    console.log(`  errors ${rows.reduce((sum, row) => sum + row.errors, 0)}; target overhead <= ${TARGET_OVERHEAD_P50_MS} ms at p50: ${verdict}`);
+  }
+  runtime.clients.destroy();
+  direct.destroy();
+}
+

@@ -17,6 +17,9 @@ type InvokerCommand = ConverseCommand | ConverseStreamCommand | InvokeModelComma
  */
 const MARK_SENT = { step: 'deserialize', priority: 'low', name: 'invokerMarkSentMiddleware' } as const;
 
+/** The first middleware of the SDK's stack: from here on a failure is the SDK building the request. */
+const MARK_IN_SDK = { step: 'initialize', priority: 'high', name: 'invokerMarkInSdkMiddleware' } as const;
+
 /** Optional hook to wrap each new client (the tracer uses it to capture AWS SDK calls). */
 export type ClientInstrumentation = (client: BedrockRuntimeClient) => BedrockRuntimeClient;
 
@@ -80,6 +83,10 @@ export class BedrockClients {
   public send(region: string, command: InvokerCommand, control: AttemptControl): Promise<unknown> {
     // The overloads above give each command its own types; the SDK's generic signatures cannot take the union.
     const typed = command as ConverseStreamCommand;
+    typed.middlewareStack.add((next) => (args) => {
+      control.markHandedToSdk();
+      return next(args);
+    }, MARK_IN_SDK);
     typed.middlewareStack.add((next) => (args) => {
       control.markSent();
       return next(args);

@@ -94,8 +94,8 @@ export interface InvokerRuntimeConfig {
  */
 export interface HedgingConfig {
   /**
-   * Floor of the hedge delay, in milliseconds. The delay is the region's recent p95 time to first
-   * token, never less than this.
+   * Floor of the hedge delay, in milliseconds. The delay is the fastest region's recent p95 time to
+   * first token, never less than this.
    */
   readonly minDelayMs: number;
   /** Largest share of requests that may be hedged (a hedge can cost the tokens twice), in (0, 1]. */

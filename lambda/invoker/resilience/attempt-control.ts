@@ -1,5 +1,8 @@
 import type { InvokerAbortReason } from './error-classification';
 
+/** How far one attempt's request got (see {@link AttemptControl.stage}). */
+export type AttemptStage = 'preparing' | 'in-sdk' | 'sent';
+
 /**
  * The abort handle of one Bedrock attempt: an AbortSignal for the SDK plus one re-armable timer whose
  * firing aborts with a known reason, so a timeout is never confused with any other AbortError.
@@ -9,6 +12,7 @@ export class AttemptControl {
   private timer: NodeJS.Timeout | undefined;
   private abortReason: InvokerAbortReason | undefined;
   private handedToHttp = false;
+  private handedToSdk = false;
   private resolveFirstEvent: (() => void) | undefined;
   private readonly firstEventSeen = new Promise<void>((resolve) => {
     this.resolveFirstEvent = resolve;
@@ -31,6 +35,19 @@ export class AttemptControl {
    */
   public get sent(): boolean {
     return this.handedToHttp;
+  }
+
+  /**
+   * How far the request got: still in the invoker's own code, inside the SDK (serialising, signing), or
+   * sent. A failure while the SDK builds the request is the body's fault; one before it, the invoker's.
+   */
+  public get stage(): AttemptStage {
+    return this.handedToHttp ? 'sent' : this.handedToSdk ? 'in-sdk' : 'preparing';
+  }
+
+  /** Called by the SDK middleware that runs first in the SDK's stack (see `BedrockClients.send`). */
+  public markHandedToSdk(): void {
+    this.handedToSdk = true;
   }
 
   /** Called by the SDK middleware that sits just before the HTTP handler (see `BedrockClients.send`). */

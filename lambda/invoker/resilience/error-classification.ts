@@ -1,3 +1,4 @@
+import type { AttemptStage } from './attempt-control';
 import { parseRetryAfterMs } from './region-plan';
 
 /** Why the invoker itself cut an attempt short (an AbortSignal reason it set). */
@@ -91,15 +92,15 @@ const INVOKER_ABORT_MESSAGES: Readonly<Record<InvokerAbortReason, string>> = {
  *
  * @param error whatever the SDK threw (or an in-stream exception event)
  * @param abortReason set when the invoker's own AbortSignal fired: that, not the SDK's AbortError, is the cause
- * @param sent whether the request left the process (see `AttemptControl.sent`); before that nothing is the region's fault
+ * @param stage how far the request got (see `AttemptControl.stage`); before it was sent nothing is the region's fault
  */
 export function classifyBedrockError(error: unknown, abortReason?: InvokerAbortReason, nowEpochMs: number = Date.now(),
-  sent: boolean = true): ClassifiedError {
+  stage: AttemptStage = 'sent'): ClassifiedError {
   if (abortReason === 'DeadlineExceeded' || abortReason === 'ClientDisconnected' || abortReason === 'HedgeLost') {
     return { name: abortReason, message: INVOKER_ABORT_MESSAGES[abortReason], disposition: 'stop', throttle: false, blame: false, status: 0 };
   }
-  if (!sent) {
-    return notSent(error, abortReason);
+  if (stage !== 'sent') {
+    return notSent(error, abortReason, stage);
   }
   if (abortReason !== undefined) {
     return { name: abortReason, message: INVOKER_ABORT_MESSAGES[abortReason], disposition: 'failover', throttle: false, blame: true, status: 0 };
@@ -155,12 +156,13 @@ const SERIALISATION_ERRORS = new Set(['TypeError', 'RangeError', 'SerializationE
 
 /**
  * A failure raised before the request left the process. A body the SDK could not serialise is the
- * request's fault (400); anything else there (credentials, endpoint, signing, a timer that fired while
- * the SDK was still preparing) is the invoker's configuration or host (500). No region is involved.
+ * request's fault (400); anything else there (the invoker's own code before the SDK, credentials,
+ * endpoint, signing, a timer that fired while the SDK was still preparing) is the invoker's
+ * configuration or host (500). No region is involved.
  */
-function notSent(error: unknown, abortReason: InvokerAbortReason | undefined): ClassifiedError {
+function notSent(error: unknown, abortReason: InvokerAbortReason | undefined, stage: AttemptStage): ClassifiedError {
   const details = errorDetails(error);
-  if (abortReason === undefined && SERIALISATION_ERRORS.has(details.name)) {
+  if (abortReason === undefined && stage === 'in-sdk' && SERIALISATION_ERRORS.has(details.name)) {
     return {
       name: 'UnserializableRequest',
       message: `the AWS SDK could not build a Bedrock request from this body (${details.message}); check the fields against the Converse API reference`,

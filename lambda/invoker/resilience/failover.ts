@@ -152,7 +152,7 @@ export async function runWithFailover<T>(deps: FailoverDependencies, attempt: At
       attempts.push({ region, durationMs });
       return { kind: 'served', region, value: outcome.value, control, attempts, permit, wonHedge };
     }
-    const classified = classifyBedrockError(outcome.error, control.reason, deps.epochNow(), control.sent);
+    const classified = classifyBedrockError(outcome.error, control.reason, deps.epochNow(), control.stage);
     if (classified.disposition === 'local') {
       breakers.release(permit);
       return { kind: 'not-sent', error: classified, attempts };

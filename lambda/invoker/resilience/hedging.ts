@@ -9,15 +9,18 @@ const SAMPLES_PER_REGION = 64;
 /** Below this many samples the delay is the configured floor (a p95 of a handful of calls means little). */
 const MIN_SAMPLES_FOR_P95 = 16;
 
-/** Hedges that may be spent at once after a quiet spell (the bucket's depth). */
-const HEDGE_BURST = 5;
+/**
+ * Hedges that may be spent at once after a quiet spell (the bucket's depth): deep enough for a wave of
+ * concurrent requests to use its share, shallow enough to keep a burst small.
+ */
+export const HEDGE_BURST = 20;
 
 /**
  * When to hedge, and whether the budget allows it; one per container.
  *
- * The delay is the region's recent p95 time to first token, never below `minDelayMs`: a hedge starts
- * only for the slowest few percent of a healthy region's calls, and at once for a region that has gone
- * slow. The budget is a token bucket that every request fills by `maxShare` and every hedge empties by
+ * The delay is the fastest region's recent p95 time to first token, never below `minDelayMs`: a hedge
+ * starts only for the slowest few percent of a healthy region's calls, and soon for a region that has
+ * gone slow. The budget is a token bucket that every request fills by `maxShare` and every hedge empties by
  * one, so hedges never exceed `maxShare` of requests over time (they can cost the tokens twice), with
  * a small burst allowance.
  */
@@ -27,15 +30,20 @@ export class HedgePolicy {
 
   public constructor(private readonly config: HedgingConfig) {}
 
-  /** How long to wait for `region`'s first token before hedging, in milliseconds. */
-  public delayFor(region: string): number {
-    const recent = this.samples.get(region);
-    if (recent === undefined || recent.length < MIN_SAMPLES_FOR_P95) {
-      return this.config.minDelayMs;
+  /**
+   * How long to wait for a first token before hedging, in milliseconds: the recent p95 time to first
+   * token of the fastest region that has enough samples, never below `minDelayMs`. The fastest region,
+   * not the one being waited for: a region that has gone slow must not teach the policy to wait for it.
+   */
+  public delay(): number {
+    let fastestP95 = Number.POSITIVE_INFINITY;
+    for (const recent of this.samples.values()) {
+      if (recent.length >= MIN_SAMPLES_FOR_P95) {
+        const sorted = [...recent].sort((a, b) => a - b);
+        fastestP95 = Math.min(fastestP95, sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]);
+      }
     }
-    const sorted = [...recent].sort((a, b) => a - b);
-    const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)];
-    return Math.max(this.config.minDelayMs, p95);
+    return Number.isFinite(fastestP95) ? Math.max(this.config.minDelayMs, fastestP95) : this.config.minDelayMs;
   }
 
   /** A first token from `region` arrived after `ms`. */
@@ -119,7 +127,7 @@ export async function withHedge<T>(primary: InFlight<T>, policy: HedgePolicy | u
   const timer = new AbortController();
   const startedInTime = await Promise.race([
     primary.started.then(() => true),
-    clock.sleep(policy.delayFor(primary.region), timer.signal).then(() => false),
+    clock.sleep(policy.delay(), timer.signal).then(() => false),
   ]);
   timer.abort();
   const hedge = startedInTime || !policy.tryTake() ? undefined : launchHedge();

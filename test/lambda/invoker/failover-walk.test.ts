@@ -100,12 +100,23 @@ describe('what counts against a region', () => {
     const config = testConfig({ breakerFailureThreshold: 1 });
     const { deps, breakers } = walk(config);
     const called: string[] = [];
-    const result = await runWithFailover(deps, async (region) => {
+    const result = await runWithFailover(deps, async (region, control) => {
       called.push(region);
-      throw new TypeError('Cannot read properties of undefined (reading \'0\')'); // never marked sent
+      control.markHandedToSdk(); // the SDK began building the request ...
+      throw new TypeError('Cannot read properties of undefined (reading \'0\')'); // ... and failed before sending it
     });
     expect(called).toEqual(['eu-west-1']);
     expect(result).toMatchObject({ kind: 'not-sent', error: { status: 400, name: 'UnserializableRequest', blame: false } });
+    expect(breakers.snapshot(config.regionPlan).map((circuit) => circuit.consecutiveFailures)).toEqual([0, 0, 0]);
+  });
+
+  test('a bug in the invoker before the SDK even ran is the invoker\'s fault: 500, never a 400, no region blamed', async () => {
+    const config = testConfig({ breakerFailureThreshold: 1 });
+    const { deps, breakers } = walk(config);
+    const result = await runWithFailover(deps, async () => {
+      throw new TypeError('runtime.clients.send is not a function');
+    });
+    expect(result).toMatchObject({ kind: 'not-sent', error: { status: 500, name: 'RequestNotSent', blame: false } });
     expect(breakers.snapshot(config.regionPlan).map((circuit) => circuit.consecutiveFailures)).toEqual([0, 0, 0]);
   });
 

@@ -28,12 +28,12 @@ describe('only a region\'s own answers count against it', () => {
       const poisoned = new AttemptControl();
       const unserialisable = { modelId: PROFILE, messages: [{ role: 'user', content: [{ $unknown: [] }] }] };
       await expect(clients.send('eu-west-1', new ConverseCommand(unserialisable as never), poisoned)).rejects.toThrow();
-      expect(poisoned.sent).toBe(false);
+      expect(poisoned.stage).toBe('in-sdk');
       expect(shared.fake.calls).toHaveLength(0);
 
       const valid = new AttemptControl();
       await clients.send('eu-west-1', new ConverseCommand({ modelId: PROFILE, messages: [{ role: 'user', content: [{ text: 'hi' }] }] }), valid);
-      expect(valid.sent).toBe(true);
+      expect(valid.stage).toBe('sent');
       expect(shared.fake.regionsCalled()).toEqual(['eu-west-1']);
     } finally {
       clients.destroy();

@@ -4,23 +4,28 @@
  */
 import { converseBody, parseSse, Rig, send, useSharedFakeBedrock } from './invoker-harness';
 import { faults } from '../../../dev/fake-bedrock/fake-bedrock';
-import { HedgePolicy } from '../../../lambda/invoker/resilience/hedging';
+import { HEDGE_BURST, HedgePolicy } from '../../../lambda/invoker/resilience/hedging';
 import { INVOKER_HEADERS } from '../../../lib/shared/invoker-config';
 
 describe('HedgePolicy', () => {
-  test('the delay is the floor until enough first tokens are known, then their p95', () => {
+  test('the delay is the floor until enough first tokens are known, then the fastest region\'s p95', () => {
     const policy = new HedgePolicy({ minDelayMs: 100, maxShare: 0.1 });
-    expect(policy.delayFor('eu-west-1')).toBe(100);
+    expect(policy.delay()).toBe(100);
     for (let i = 1; i <= 40; i++) {
       policy.recordFirstToken('eu-west-1', i * 10); // 10 ms … 400 ms
     }
-    expect(policy.delayFor('eu-west-1')).toBe(380);
-    expect(policy.delayFor('eu-central-1')).toBe(100);
+    expect(policy.delay()).toBe(380);
+    // A region that has gone slow (2 s) does not raise the delay while another answers in 150 ms.
+    for (let i = 0; i < 40; i++) {
+      policy.recordFirstToken('eu-west-1', 2_000);
+      policy.recordFirstToken('eu-central-1', 150);
+    }
+    expect(policy.delay()).toBe(150);
     const fast = new HedgePolicy({ minDelayMs: 100, maxShare: 0.1 });
     for (let i = 0; i < 40; i++) {
       fast.recordFirstToken('eu-west-1', 5);
     }
-    expect(fast.delayFor('eu-west-1')).toBe(100); // never below the floor
+    expect(fast.delay()).toBe(100); // never below the floor
   });
 
   test('the budget caps hedges at maxShare of requests, after a small burst', () => {
@@ -33,7 +38,7 @@ describe('HedgePolicy', () => {
       }
     }
     expect(hedges).toBeGreaterThanOrEqual(100);
-    expect(hedges).toBeLessThanOrEqual(105);
+    expect(hedges).toBeLessThanOrEqual(100 + HEDGE_BURST);
   });
 });
 
@@ -92,14 +97,15 @@ describe('hedged requests', () => {
   });
 
   test('a spent budget means no hedge', async () => {
-    shared.fake.inject('eu-west-1', faults.slowFirstEvent(600), { operation: 'converse-stream' });
+    shared.fake.inject('eu-west-1', faults.slowFirstEvent(300), { operation: 'converse-stream' });
     rig = await shared.rigWith({ firstTokenTimeoutMs: 3_000, attemptTimeoutMs: 3_000, hedging: { minDelayMs: 50, maxShare: 0.01 } });
+    const requests = HEDGE_BURST + 3;
     const servedBy: string[] = [];
-    for (let request = 0; request < 8; request++) {
+    for (let request = 0; request < requests; request++) {
       servedBy.push(String((await send(rig.server.url, 'POST', '/converse-stream', converseBody())).headers[INVOKER_HEADERS.servedRegion]));
     }
-    // The burst allows five hedges; 8 × 0.01 earns no more.
-    expect(servedBy.filter((region) => region === 'eu-central-1')).toHaveLength(5);
-    expect(servedBy.slice(5)).toEqual(['eu-west-1', 'eu-west-1', 'eu-west-1']);
+    // The burst allows HEDGE_BURST hedges; requests × 0.01 earns no more.
+    expect(servedBy.filter((region) => region === 'eu-central-1')).toHaveLength(HEDGE_BURST);
+    expect(servedBy.slice(HEDGE_BURST)).toEqual(['eu-west-1', 'eu-west-1', 'eu-west-1']);
   });
 });

@@ -53,7 +53,7 @@ export async function outage(fake: FakeBedrockProcess, concurrency: number, outa
     const stats = await fake.stats();
     const primaryAttempts = stats.callsByRegion['eu-west-1'] ?? 0;
     console.log(`requests ${served + clientErrors}, client-visible errors ${clientErrors}, primary attempts ${primaryAttempts}`
-      + ` (breaker opens after ${CONFIG.breakerFailureThreshold}, probes every ${CONFIG.breakerCooldownMs / 1000} s),`
+      + ' (throttles never open the circuit: each skips the region for its Retry-After, or 1 s, so it is probed about once a second),'
       + ` calls by region ${JSON.stringify(stats.callsByRegion)}`);
     console.log(`p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))} (target: 0 client-visible errors)`);
   } finally {

@@ -129,7 +129,10 @@ export async function runWithFailover<T>(deps: FailoverDependencies, attempt: At
       control.arm(remaining, 'DeadlineExceeded');
     }
     const startedAt = deps.now();
-    void control.firstEvent.then(() => options.hedge?.recordFirstToken(region, deps.now() - startedAt));
+    const hedgePolicy = options.hedge;
+    if (hedgePolicy !== undefined) {
+      void control.firstEvent.then(() => hedgePolicy.recordFirstToken(region, deps.now() - startedAt));
+    }
     const outcome = control.race(attempt(region, control, deadlineAt)).then(
       (value): AttemptOutcome<T> => ({ ok: true, value }),
       (error: unknown): AttemptOutcome<T> => ({ ok: false, error }),

@@ -101,7 +101,17 @@ export function inFlight<T>(attempt: Omit<InFlight<T>, 'outcome' | 'started' | '
     ended = result;
     return result;
   });
-  return { ...attempt, outcome: tracked, started: Promise.race([attempt.control.firstEvent, tracked.then(() => undefined)]), ended: () => ended };
+  let started: Promise<void> | undefined;
+  return {
+    ...attempt,
+    outcome: tracked,
+    // Built on first use: only a hedged walk waits for a first event.
+    get started(): Promise<void> {
+      started ??= Promise.race([attempt.control.firstEvent, tracked.then(() => undefined)]);
+      return started;
+    },
+    ended: () => ended,
+  };
 }
 
 /** What {@link withHedge} leaves to the walk: the attempt that went on and how it ended. */

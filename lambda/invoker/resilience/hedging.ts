@@ -124,7 +124,7 @@ export interface HedgeResult<T> {
 
 /**
  * Runs `primary`; when a `policy` is given and `primary` has produced no first event after the policy's
- * delay for its region, and the budget allows, starts `launchHedge()` beside it (the next region of the
+ * hedge delay, and the budget allows, starts `launchHedge()` beside it (the next region of the
  * pass). Whichever produces a first event first goes on; the other is aborted (`HedgeLost`: no verdict
  * on its region). An attempt that fails before its first event leaves the other to go on. Every attempt
  * that does not go on is handed to `settleLoser` with how it ended.

@@ -3,8 +3,7 @@
  * cannot serialise, or would send with a wrong type, is a 400 naming the JSON path; what it can is
  * accepted and reaches Bedrock unchanged.
  */
-import { closeClientAgent, converseBody, isolateEnvironment, Rig, send, startRig, testConfig } from './invoker-harness';
-import { FakeBedrock, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
+import { converseBody, send, testConfig, useSharedRig } from './invoker-harness';
 import { converseRequestFields } from '../../../lambda/invoker/http/converse-schema';
 import type { ConverseOperation } from '../../../lambda/invoker/http/converse-schema';
 import { validateConverseBody } from '../../../lambda/invoker/http/request-validation';
@@ -247,26 +246,7 @@ describe('modelId from the query string', () => {
 });
 
 describe('through the handler, against the fake Bedrock', () => {
-  let restoreEnvironment: () => void;
-  let fake: FakeBedrock;
-  let rig: Rig;
-
-  beforeAll(async () => {
-    restoreEnvironment = isolateEnvironment();
-    fake = await startFakeBedrock();
-    rig = await startRig(testConfig({ breakerFailureThreshold: 2 }), fake);
-  });
-
-  afterEach(() => {
-    fake.reset();
-  });
-
-  afterAll(async () => {
-    await rig.close();
-    await fake.close();
-    closeClientAgent();
-    restoreEnvironment();
-  });
+  const shared = useSharedRig({ breakerFailureThreshold: 2 });
 
   const POISON: ReadonlyArray<readonly [string, string]> = [
     ['content', JSON.stringify({ messages: [user(poison)] })],
@@ -280,53 +260,53 @@ describe('through the handler, against the fake Bedrock', () => {
   test.each(['/converse', '/converse-stream'])('%s: poison bodies are a 400 naming the field; no call, no open circuit; then the primary serves', async (path) => {
     for (let round = 0; round < 10; round++) {
       for (const [, body] of POISON) {
-        const answer = await send(rig.server.url, 'POST', path, body);
+        const answer = await send(shared.rig.server.url, 'POST', path, body);
         expect(answer.status).toBe(400);
         expect(answer.json).toEqual({ error: 'InvalidRequest', message: expect.stringMatching(/^\S+ must set exactly one of .*; got "\$unknown"$/) });
       }
     }
-    const named = await send(rig.server.url, 'POST', path, POISON[0][1]);
+    const named = await send(shared.rig.server.url, 'POST', path, POISON[0][1]);
     expect(named.json.message).toContain('messages[0].content[0] must set exactly one of text, image');
-    expect(fake.calls).toHaveLength(0);
-    const health = await send(rig.server.url, 'GET', '/health');
+    expect(shared.fake.calls).toHaveLength(0);
+    const health = await send(shared.rig.server.url, 'GET', '/health');
     expect(health.json.circuits).toEqual(config.regionPlan.map((region) => ({ region, state: 'closed', consecutiveFailures: 0 })));
 
-    const valid = await send(rig.server.url, 'POST', path, converseBody());
+    const valid = await send(shared.rig.server.url, 'POST', path, converseBody());
     expect(valid.status).toBe(200);
     expect(valid.headers[INVOKER_HEADERS.servedRegion]).toBe('eu-west-1');
     expect(valid.headers[INVOKER_HEADERS.attempts]).toBe('1');
-    expect(fake.regionsCalled()).toEqual(['eu-west-1']);
+    expect(shared.fake.regionsCalled()).toEqual(['eu-west-1']);
   });
 
   test('wrong nested types never reach Bedrock', async () => {
     for (const body of [converseBody({ inferenceConfig: { maxTokens: 'twenty' } }), JSON.stringify({ messages: [user({ text: 5 })] })]) {
-      const answer = await send(rig.server.url, 'POST', '/converse', body);
+      const answer = await send(shared.rig.server.url, 'POST', '/converse', body);
       expect(answer.status).toBe(400);
       expect(answer.json.message).toMatch(/^(inferenceConfig\.maxTokens|messages\[0\]\.content\[0\]\.text) must be a/);
     }
-    expect(fake.calls).toHaveLength(0);
+    expect(shared.fake.calls).toHaveLength(0);
   });
 
   test('?modelId= is honoured on /converse and /converse-stream', async () => {
     for (const path of ['/converse', '/converse-stream']) {
-      const answer = await send(rig.server.url, 'POST', `${path}?modelId=${encodeURIComponent(OTHER_PROFILE)}`, converseBody());
+      const answer = await send(shared.rig.server.url, 'POST', `${path}?modelId=${encodeURIComponent(OTHER_PROFILE)}`, converseBody());
       expect(answer.status).toBe(200);
       expect(answer.headers[INVOKER_HEADERS.profile]).toBe(OTHER_PROFILE);
     }
-    expect(fake.calls.map((call) => call.modelId)).toEqual([OTHER_PROFILE, OTHER_PROFILE]);
-    const conflict = await send(rig.server.url, 'POST', `/converse?modelId=${encodeURIComponent(OTHER_PROFILE)}`, converseBody({ modelId: PRIMARY_PROFILE }));
+    expect(shared.fake.calls.map((call) => call.modelId)).toEqual([OTHER_PROFILE, OTHER_PROFILE]);
+    const conflict = await send(shared.rig.server.url, 'POST', `/converse?modelId=${encodeURIComponent(OTHER_PROFILE)}`, converseBody({ modelId: PRIMARY_PROFILE }));
     expect(conflict.status).toBe(400);
     expect(conflict.json.error).toBe('ConflictingModelId');
   });
 
   test.each(RICH_BODIES)('the SDK serialises "%s" and Bedrock receives exactly what the client sent', async (_name, body) => {
     for (const path of ['/converse', '/converse-stream']) {
-      fake.reset();
-      const answer = await send(rig.server.url, 'POST', path, JSON.stringify(body));
+      shared.fake.reset();
+      const answer = await send(shared.rig.server.url, 'POST', path, JSON.stringify(body));
       expect(answer.status).toBe(200);
       const { modelId, ...sent } = body;
-      expect(fake.calls.map((call) => call.modelId)).toEqual([modelId ?? PRIMARY_PROFILE]);
-      expect(JSON.parse(fake.calls[0].body.toString('utf8'))).toEqual(sent);
+      expect(shared.fake.calls.map((call) => call.modelId)).toEqual([modelId ?? PRIMARY_PROFILE]);
+      expect(JSON.parse(shared.fake.calls[0].body.toString('utf8'))).toEqual(sent);
     }
   });
 });

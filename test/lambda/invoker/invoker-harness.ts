@@ -151,6 +151,52 @@ export function useSharedFakeBedrock(): SharedFakeBedrock {
   };
 }
 
+/** One fake Bedrock and one handler serving a whole test file (or describe block). */
+export interface SharedRig {
+  /** The fake (from `beforeAll` on); reset after every test. */
+  readonly fake: FakeBedrock;
+  /** The handler through the local server, configured once with `testConfig(overrides)`. */
+  readonly rig: Rig;
+}
+
+/**
+ * Registers the hooks of tests that share one rig: an offline environment, the fake and the handler
+ * with `testConfig(overrides)` for the whole block, the fake reset after each test.
+ */
+export function useSharedRig(overrides: Partial<InvokerRuntimeConfig> = {}): SharedRig {
+  let restoreEnvironment: () => void;
+  let fake: FakeBedrock | undefined;
+  let rig: Rig | undefined;
+  beforeAll(async () => {
+    restoreEnvironment = isolateEnvironment();
+    fake = await startFakeBedrock();
+    rig = await startRig(testConfig(overrides), fake);
+  });
+  afterEach(() => {
+    fake?.reset();
+  });
+  afterAll(async () => {
+    await rig?.close();
+    await fake?.close();
+    closeClientAgent();
+    restoreEnvironment();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) {
+      throw new Error('the shared rig starts in beforeAll');
+    }
+    return value;
+  };
+  return {
+    get fake(): FakeBedrock {
+      return started(fake);
+    },
+    get rig(): Rig {
+      return started(rig);
+    },
+  };
+}
+
 /** Frees the shared keep-alive agent (afterAll). */
 export function closeClientAgent(): void {
   agent.destroy();

@@ -4,33 +4,13 @@
  * refuses, and the body limit enforced while reading, against the fake Bedrock.
  */
 import * as net from 'node:net';
-import { closeClientAgent, converseBody, isolateEnvironment, Rig, send, startRig, testConfig } from './invoker-harness';
-import { FakeBedrock, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
+import { converseBody, send, testConfig, useSharedRig } from './invoker-harness';
 import { startLocalServer } from '../../../lambda/invoker/host/local-server';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const REQUEST_TIMEOUT_MS = 600;
 
-let restoreEnvironment: () => void;
-let fake: FakeBedrock;
-let rig: Rig;
-
-beforeAll(async () => {
-  restoreEnvironment = isolateEnvironment();
-  fake = await startFakeBedrock();
-  rig = await startRig(testConfig({ maxBodyBytes: MAX_BODY_BYTES }), fake);
-});
-
-afterEach(() => {
-  fake.reset();
-});
-
-afterAll(async () => {
-  await rig.close();
-  await fake.close();
-  closeClientAgent();
-  restoreEnvironment();
-});
+const shared = useSharedRig({ maxBodyBytes: MAX_BODY_BYTES });
 
 /** A raw exchange: what came back, and whether the server closed the connection. */
 interface RawAnswer {
@@ -79,7 +59,7 @@ function parseRaw(text: string, closedByServer: boolean): RawAnswer {
  * Writes `request` on a fresh connection and reads until the server closes it, or until `waitMs` passes
  * (then `closedByServer` is false and whatever arrived is returned).
  */
-function rawExchange(request: string, waitMs = 3_000, port = rig.server.port): Promise<RawAnswer> {
+function rawExchange(request: string, waitMs = 3_000, port = shared.rig.server.port): Promise<RawAnswer> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let text = '';
@@ -130,13 +110,13 @@ describe('request-targets reach a route only as API Gateway REST would route the
     expect(answer.status).toBe(403);
     expect(answer.headers['content-type']).toBe('application/json');
     expect(answer.json).toEqual(GATEWAY_REJECTION);
-    expect(fake.regionsCalled()).toEqual([]);
+    expect(shared.fake.regionsCalled()).toEqual([]);
   });
 
   test.each(['/converse', '/converse/', '/converse?trace=1'])('POST %s reaches /converse and is served', async (target) => {
     const answer = await rawExchange(rawRequest('POST', target, converseBody()));
     expect(answer.status).toBe(200);
-    expect(fake.regionsCalled()).toHaveLength(1);
+    expect(shared.fake.regionsCalled()).toHaveLength(1);
   });
 
   test('a wrong method on a route still gets the handler\'s 405 with allow', async () => {
@@ -166,11 +146,11 @@ describe('what Node\'s HTTP server refuses is answered in JSON, and the server k
     expect(answer.headers['content-type']).toBe('application/json');
     expect(answer.json).toEqual({ error, message: expect.stringMatching(message) });
     expect(answer.closedByServer).toBe(true);
-    expect((await send(rig.server.url, 'GET', '/health')).status).toBe(200);
+    expect((await send(shared.rig.server.url, 'GET', '/health')).status).toBe(200);
   });
 
   test('a request that does not arrive within the request timeout: 408 RequestTimeout naming the limits', async () => {
-    const server = await startLocalServer({ port: 0, config: testConfig(), endpoint: fake.url, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    const server = await startLocalServer({ port: 0, config: testConfig(), endpoint: shared.fake.url, requestTimeoutMs: REQUEST_TIMEOUT_MS });
     try {
       const slowHeaders = await rawExchange(`POST /converse HTTP/1.1\r\n${HOST}`, 5_000, server.port);
       expect(slowHeaders.status).toBe(408);
@@ -182,7 +162,7 @@ describe('what Node\'s HTTP server refuses is answered in JSON, and the server k
     } finally {
       await server.close();
     }
-    expect(fake.regionsCalled()).toEqual([]);
+    expect(shared.fake.regionsCalled()).toEqual([]);
   });
 });
 
@@ -207,7 +187,7 @@ describe('the body limit is enforced while reading', () => {
 
   test('with Expect: 100-continue, a body within the limit gets 100 Continue and is served', async () => {
     const body = converseBody();
-    const socket = net.connect(rig.server.port, '127.0.0.1');
+    const socket = net.connect(shared.rig.server.port, '127.0.0.1');
     let text = '';
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
@@ -223,7 +203,7 @@ describe('the body limit is enforced while reading', () => {
   test('a chunked body growing past the limit: the 413 arrives while the client is still sending, and the server closes the connection', async () => {
     const total = 48 * 1024 * 1024;
     const chunk = Buffer.alloc(64 * 1024, 'a');
-    const socket = net.connect(rig.server.port, '127.0.0.1');
+    const socket = net.connect(shared.rig.server.port, '127.0.0.1');
     let text = '';
     let sent = 0;
     let sentWhenAnswered: number | undefined;
@@ -257,6 +237,6 @@ describe('the body limit is enforced while reading', () => {
     expect(answer.status).toBe(413);
     expect(answer.json).toEqual(tooLarge(`more than ${MAX_BODY_BYTES}`));
     expect(answer.headers.connection).toBe('close');
-    expect(fake.regionsCalled()).toEqual([]);
+    expect(shared.fake.regionsCalled()).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { CircuitBreakerRegistry, CircuitPermit } from './circuit-breaker';
 import { ClassifiedError, classifyBedrockError } from './error-classification';
 import { runWithFailover, settleFailure } from './failover';
 import { answerFailure, answerProblem, invokerHeaders, logServed, RouteContext } from '../http/answers';
+import { IncompleteStreamError } from '../http/converse-assembly';
 import { InvokerRequest, validateConverseBody } from '../http/request-validation';
 import { sseEvent } from '../http/response-sink';
 import { publishMetrics } from '../telemetry/invoker-metrics';
@@ -105,7 +106,7 @@ export async function serveConverseStream(request: InvokerRequest, context: Rout
       event = next.value;
     }
   } catch (error) {
-    const classified = error instanceof IncompleteStreamError ? INCOMPLETE_STREAM : classifyBedrockError(error, control.reason, runtime.epochNow());
+    const classified = classifyBedrockError(error, control.reason, runtime.epochNow());
     failure = classified;
     if (control.reason !== 'ClientDisconnected') {
       runtime.logger.warn('Stream failed after the first byte', { region, error: classified.name, detail: classified.message });
@@ -154,23 +155,6 @@ function settleStream(breakers: CircuitBreakerRegistry, permit: CircuitPermit, f
     breakers.release(permit);
   }
 }
-
-/** The region ended the event stream cleanly but before `messageStop`: the answer is cut short. */
-class IncompleteStreamError extends Error {
-  public constructor() {
-    super('the region ended the stream before messageStop');
-    this.name = 'IncompleteStream';
-  }
-}
-
-const INCOMPLETE_STREAM: ClassifiedError = {
-  name: 'IncompleteStream',
-  message: 'the region ended the stream before the message was complete',
-  disposition: 'failover',
-  throttle: false,
-  blame: true,
-  status: 0,
-};
 
 /** Arms `control` for `budgetMs`, or for what is left of the request deadline if that is sooner. */
 export function armWithinDeadline(control: AttemptControl, budgetMs: number, reason: 'FirstTokenTimeout' | 'StreamStalled', deadlineAt: number, now: number): void {

@@ -28,18 +28,11 @@ export class AttemptControl {
     return this.abortReason;
   }
 
-  /**
-   * Whether the request left the process: the SDK built, serialised and signed it and handed it to the
-   * HTTP handler. Only then can a failure be the region's; anything raised before is the request's (or
-   * the configuration's) fault.
-   */
-  public get sent(): boolean {
-    return this.handedToHttp;
-  }
 
   /**
    * How far the request got: still in the invoker's own code, inside the SDK (serialising, signing), or
-   * sent. A failure while the SDK builds the request is the body's fault; one before it, the invoker's.
+   * sent (handed to the HTTP handler). Only a failure after it was sent can be the region's; one while the
+   * SDK builds the request is the body's fault, one before it the invoker's.
    */
   public get stage(): AttemptStage {
     return this.handedToHttp ? 'sent' : this.handedToSdk ? 'in-sdk' : 'preparing';

@@ -26,6 +26,8 @@ export const HEDGE_BURST = 20;
  */
 export class HedgePolicy {
   private readonly samples = new Map<string, number[]>();
+  /** Each region's p95 time to first token, once it has enough samples (worked out as samples arrive). */
+  private readonly p95ByRegion = new Map<string, number>();
   private tokens = HEDGE_BURST;
 
   public constructor(private readonly config: HedgingConfig) {}
@@ -37,11 +39,8 @@ export class HedgePolicy {
    */
   public delay(): number {
     let fastestP95 = Number.POSITIVE_INFINITY;
-    for (const recent of this.samples.values()) {
-      if (recent.length >= MIN_SAMPLES_FOR_P95) {
-        const sorted = [...recent].sort((a, b) => a - b);
-        fastestP95 = Math.min(fastestP95, sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]);
-      }
+    for (const p95 of this.p95ByRegion.values()) {
+      fastestP95 = Math.min(fastestP95, p95);
     }
     return Number.isFinite(fastestP95) ? Math.max(this.config.minDelayMs, fastestP95) : this.config.minDelayMs;
   }
@@ -56,6 +55,10 @@ export class HedgePolicy {
     recent.push(ms);
     if (recent.length > SAMPLES_PER_REGION) {
       recent.shift();
+    }
+    if (recent.length >= MIN_SAMPLES_FOR_P95) {
+      const sorted = [...recent].sort((a, b) => a - b);
+      this.p95ByRegion.set(region, sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]);
     }
   }
 

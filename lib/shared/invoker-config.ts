@@ -103,18 +103,6 @@ export interface HedgingConfig {
 }
 
 /**
- * The geography prefixes of system-defined inference profile ids (`eu.anthropic.claude-...`), longest
- * first so that `us-gov.` is matched before `us.`. The library's `Geography` enum has exactly these
- * values (a test checks), and the handler's geography guard reads profile ids with them.
- */
-export const GEOGRAPHY_PREFIXES: readonly string[] = ['us-gov', 'global', 'apac', 'us', 'eu', 'jp', 'au', 'ca'];
-
-/** The geography prefix of a profile id (`eu` for `eu.anthropic.claude-...`), or `undefined` when it has none. */
-export function geographyPrefixOf(profileId: string): string | undefined {
-  return GEOGRAPHY_PREFIXES.find(prefix => profileId.startsWith(`${prefix}.`));
-}
-
-/**
  * The regions each geography may ever reach, as a floor under any configuration: the handler refuses
  * to call a region outside this set for its geography, whatever its configuration says. `global`
  * profiles route to every commercial region, so their guard is the configured plan itself.
@@ -131,3 +119,15 @@ export const GEOGRAPHY_REGIONS: Readonly<Record<string, readonly string[]>> = {
   'au': ['ap-southeast-2', 'ap-southeast-4', 'ap-southeast-6'],
   'ca': ['ca-central-1', 'ca-west-1'],
 };
+
+/**
+ * The geography prefixes of system-defined inference profile ids (`eu.anthropic.claude-...`), longest
+ * first so that `us-gov.` is matched before `us.`: the geographies of {@link GEOGRAPHY_REGIONS}, and `global`. The library's `Geography` enum has exactly these
+ * values (a test checks), and the handler's geography guard reads profile ids with them.
+ */
+export const GEOGRAPHY_PREFIXES: readonly string[] = ['global', ...Object.keys(GEOGRAPHY_REGIONS)].sort((a, b) => b.length - a.length);
+
+/** The geography prefix of a profile id (`eu` for `eu.anthropic.claude-...`), or `undefined` when it has none. */
+export function geographyPrefixOf(profileId: string): string | undefined {
+  return GEOGRAPHY_PREFIXES.find(prefix => profileId.startsWith(`${prefix}.`));
+}

@@ -10,15 +10,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { median } from './bench/stats';
 import { parseCommandLine, PROCESS_IO } from '../lib/shared/command-line';
 
 const TARGET_SECONDS = 15;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function main(): number {
   const values = parseCommandLine({ name: 'bench:synth', usage: 'Usage: npx projen bench:synth -- [--runs N] [--with-domain]', io: PROCESS_IO },

@@ -10,7 +10,9 @@
  *       (a) direct: `ConverseCommand` straight to the fake;
  *       (b) invoker: the handler core `handleRequest` (API Gateway event → request → validation →
  *           failover walk → SDK → JSON answer) into a collecting sink: what Lambda runs, minus the Lambda
- *           runtime's own plumbing (event delivery, response streaming transport).
+ *           runtime's own plumbing (event delivery, response streaming transport);
+ *       (c) direct `ConverseStreamCommand` read to the end: what the invoker sends underneath `/converse`,
+ *           so (c) − (a) is the SDK's price of streaming and (b) − (c) the handler's own.
  *     Three runs, several rounds each; p50/p99 of both sides, their differences and ratios, medians over rounds:
  *       - concurrency 32, the fake model answering after --model-latency-ms (default 100 ms; real Converse
  *         calls take hundreds of ms to seconds): the latency the invoker adds with 32 calls in flight;

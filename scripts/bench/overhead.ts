@@ -2,10 +2,13 @@
  * Overhead runs: what the handler adds on top of the Bedrock call, as in Lambda. In this process,
  * against the same fake, with the same SDK client configuration (the handler's own BedrockClients:
  * HTTP/1.1 NodeHttpHandler, keep-alive, maxAttempts 1): (a) direct, `ConverseCommand` straight to the
- * fake; (b) invoker, the handler core `handleRequest` into a collecting sink. See scripts/bench.ts.
+ * fake (the baseline the target is judged against); (b) the invoker, the handler core `handleRequest`
+ * into a collecting sink; (c) direct `ConverseStreamCommand` with its stream read to the end, which is
+ * what the invoker sends underneath `/converse` (so that a long answer is not a failure): (c) − (a) is
+ * the SDK's price of streaming, (b) − (c) the handler's own. See scripts/bench.ts.
  */
 /* eslint-disable import/no-extraneous-dependencies -- a dev script: it calls the SDK directly to measure the baseline */
-import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { load, LoadResult } from './load';
 import { BODY, CONFIG, MESSAGES } from './settings';
@@ -43,8 +46,10 @@ interface Row {
   directP99: number;
   invokerP50: number;
   invokerP99: number;
+  streamP50: number;
   directCpuUs: number;
   invokerCpuUs: number;
+  streamCpuUs: number;
   errors: number;
 }
 
@@ -83,7 +88,7 @@ export function scenarios(concurrency: number, modelLatencyMs: number): Scenario
     concurrency: 1,
     modelLatencyMs: 0,
     judged: true,
-    meaning: 'one request at a time against an instant fake, as one Lambda execution environment serves them: the whole difference is handler time',
+    meaning: 'one request at a time against an instant fake, as one Lambda execution environment serves them: the difference is the handler\'s time plus the SDK\'s price of streaming',
   });
   return runs;
 }
@@ -108,6 +113,14 @@ export async function overhead(fake: FakeBedrockProcess, requests: number, round
     const output = await directClient.send(new ConverseCommand({ modelId: CONFIG.profileIds[0], messages: MESSAGES }));
     return output.$metadata.httpStatusCode === 200;
   };
+  const directStreamCall = async (): Promise<boolean> => {
+    const output = await directClient.send(new ConverseStreamCommand({ modelId: CONFIG.profileIds[0], messages: MESSAGES }));
+    let events = 0;
+    for await (const _event of output.stream ?? []) {
+      events += 1;
+    }
+    return output.$metadata.httpStatusCode === 200 && events > 0;
+  };
   const invokerCall = async (): Promise<boolean> => {
     const sink = new CollectingSink();
     await handleRequest(requestFromApiGatewayEvent(event), sink, runtime);
@@ -131,13 +144,14 @@ export async function overhead(fake: FakeBedrockProcess, requests: number, round
   }
   for (const concurrency of new Set(runs.map((run) => run.concurrency))) {
     await load(500, concurrency, directCall);
+    await load(500, concurrency, directStreamCall);
     await load(500, concurrency, invokerCall);
   }
 
   for (const run of runs) {
     const { concurrency, modelLatencyMs } = run;
     const latencyNote = modelLatencyMs > 0 ? `fake model latency ${modelLatencyMs} ms` : 'instant fake';
-    console.log(`\n## concurrency ${concurrency}, ${latencyNote}: ${requests} Converse calls per side per round, ${rounds} rounds (sides alternate which goes first)`);
+    console.log(`\n## concurrency ${concurrency}, ${latencyNote}: ${requests} Converse calls per side per round, ${rounds} rounds (direct Converse, invoker, direct ConverseStream; the order rotates each round)`);
     const injectLatency = async (): Promise<void> => {
       await fake.reset();
       if (modelLatencyMs > 0) {
@@ -151,23 +165,28 @@ export async function overhead(fake: FakeBedrockProcess, requests: number, round
       outsideSdk.length = 0;
       await injectLatency();
       const invokerSide = concurrency === 1 ? invokerCallTimed : invokerCall;
-      let sdk: LoadResult;
-      let invoker: LoadResult;
-      if (round % 2 === 1) {
-        sdk = await load(requests, concurrency, directCall);
-        invoker = await load(requests, concurrency, invokerSide);
-      } else {
-        invoker = await load(requests, concurrency, invokerSide);
-        sdk = await load(requests, concurrency, directCall);
+      // The three sides run one after another, in an order that rotates each round.
+      const sides: Array<() => Promise<LoadResult>> = [
+        () => load(requests, concurrency, directCall),
+        () => load(requests, concurrency, invokerSide),
+        () => load(requests, concurrency, directStreamCall),
+      ];
+      const results: LoadResult[] = [];
+      for (let turn = 0; turn < sides.length; turn++) {
+        const side = (turn + round) % sides.length;
+        results[side] = await sides[side]();
       }
+      const [sdk, invoker, stream] = results;
       const row: Row = {
         directP50: percentile(sdk.latencies, 50),
         directP99: percentile(sdk.latencies, 99),
         invokerP50: percentile(invoker.latencies, 50),
         invokerP99: percentile(invoker.latencies, 99),
+        streamP50: percentile(stream.latencies, 50),
         directCpuUs: sdk.cpuUsPerCall,
         invokerCpuUs: invoker.cpuUsPerCall,
-        errors: sdk.errors + invoker.errors,
+        streamCpuUs: stream.cpuUsPerCall,
+        errors: sdk.errors + invoker.errors + stream.errors,
       };
       rows.push(row);
       let spans = '';
@@ -180,7 +199,9 @@ export async function overhead(fake: FakeBedrockProcess, requests: number, round
       console.log(`round ${round}: direct p50 ${ms(row.directP50)} p99 ${ms(row.directP99)} | invoker p50 ${ms(row.invokerP50)} p99 ${ms(row.invokerP99)}`
         + ` | diff p50 ${signedMs(row.invokerP50 - row.directP50)} p99 ${signedMs(row.invokerP99 - row.directP99)}`
         + ` | ratio p50 ${ratio(row.invokerP50 / row.directP50)} p99 ${ratio(row.invokerP99 / row.directP99)}`
-        + ` | cpu/call direct ${row.directCpuUs.toFixed(0)} us invoker ${row.invokerCpuUs.toFixed(0)} us | errors ${row.errors}${spans}`);
+        + ` | direct stream p50 ${ms(row.streamP50)}`
+        + ` | cpu/call direct ${row.directCpuUs.toFixed(0)} us invoker ${row.invokerCpuUs.toFixed(0)} us direct stream ${row.streamCpuUs.toFixed(0)} us`
+        + ` | errors ${row.errors}${spans}`);
     }
     await fake.reset();
     const p50Diff = median(rows.map((row) => row.invokerP50 - row.directP50));
@@ -191,7 +212,11 @@ export async function overhead(fake: FakeBedrockProcess, requests: number, round
       + ` p99 ${signedMs(median(rows.map((row) => row.invokerP99 - row.directP99)))} (ratio ${ratio(median(rows.map((row) => row.invokerP99 / row.directP99)))})`);
     const directCpu = median(rows.map((row) => row.directCpuUs));
     const invokerCpu = median(rows.map((row) => row.invokerCpuUs));
+    const streamCpu = median(rows.map((row) => row.streamCpuUs));
     console.log(`  bench-process CPU per call: direct ${directCpu.toFixed(0)} us, invoker ${invokerCpu.toFixed(0)} us (${signedUs(invokerCpu - directCpu)})`);
+    console.log(`  direct ConverseStream (what the invoker sends underneath /converse), read to the end: p50 ${ms(median(rows.map((row) => row.streamP50)))},`
+      + ` CPU per call ${streamCpu.toFixed(0)} us; the SDK's streaming adds ${signedMs(median(rows.map((row) => row.streamP50 - row.directP50)))} p50`
+      + ` (${signedUs(streamCpu - directCpu)} CPU), the handler ${signedMs(median(rows.map((row) => row.invokerP50 - row.streamP50)))} p50 (${signedUs(invokerCpu - streamCpu)} CPU)`);
     if (concurrency === 1) {
       console.log(`  handler time outside the SDK call: p50 ${ms(median(outsideSdkP50s))}, p99 ${ms(median(outsideSdkP99s))}`);
     }

@@ -32,6 +32,9 @@
  *     with one upstream call per request, no failover, no Errors metric.
  *  6. slow-primary (slow-primary.ts): primary 2 s to first token, secondary fast, without and with
  *     hedging: p50/p99 side by side and the hedge share.
+ *  7. serve (serve-overhead.ts): direct ConverseCommand vs POST /converse through the local server
+ *     (`npm run serve`), at --concurrency with the fake model answering after --model-latency-ms, --rounds
+ *     rounds of --requests calls per side: the p50 difference (target ≤ 2 ms).
  *
  * Metrics are disabled (POWERTOOLS_METRICS_DISABLED=true) and logs silenced, except in the handler-CPU run
  * that measures what they cost and in runs 5 and 6, which read the metrics' EMF records.
@@ -47,13 +50,14 @@ import { overhead, scenarios } from './bench/overhead';
 import { poisonRequests } from './bench/poison-requests';
 import { rollingFaults } from './bench/rolling-faults';
 import { RollingFault, ROLLING_FAULTS } from './bench/schedules';
+import { serveOverhead } from './bench/serve-overhead';
 import { slowPrimary } from './bench/slow-primary';
 import { startFakeBedrockProcess } from '../dev/fake-bedrock/fake-bedrock-process';
 import { isolateEnvironment } from '../dev/fake-bedrock/offline-environment';
 import { CliIo, parseCommandLine, PROCESS_IO } from '../lib/shared/command-line';
 
 /** The bench's runs, in the order they run. */
-export const BENCH_RUNS = ['overhead', 'outage', 'poison', 'rolling', 'long-answer', 'slow-primary'] as const;
+export const BENCH_RUNS = ['overhead', 'outage', 'poison', 'rolling', 'long-answer', 'slow-primary', 'serve'] as const;
 /** One of {@link BENCH_RUNS}. */
 export type BenchRun = (typeof BENCH_RUNS)[number];
 
@@ -66,9 +70,9 @@ primary without and with hedging.
 
   --runs LIST                 runs to do, comma-separated (default all: ${BENCH_RUNS.join(',')})
   --requests N                Converse calls per side per round (default 2000, at most 100000)
-  --rounds N                  rounds of each overhead run (default 5, at most 50)
-  --concurrency N             calls in flight (default 32, at most 256); also of the poison, long-answer and slow-primary runs
-  --model-latency-ms N        delay of the fake model's answers in the first run, ms (default 100, at most 10000)
+  --rounds N                  rounds of each overhead run and of the serve run (default 5, at most 50)
+  --concurrency N             calls in flight (default 32, at most 256); also of the poison, long-answer, slow-primary and serve runs
+  --model-latency-ms N        delay of the fake model's answers in the first overhead run and the serve run, ms (default 100, at most 10000)
   --outage-seconds N          how long the primary throttles in the outage run (default 30, at most 600)
   --poison-requests N         requests per side of the poison run (default 5000, at most 100000)
   --poison-percent N          share of poison bodies among them, % (default 2, at most 50)
@@ -203,6 +207,9 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     if (selected.has('slow-primary')) {
       await slowPrimary(options.slowPrimaryRequests, concurrency);
+    }
+    if (selected.has('serve')) {
+      await serveOverhead(fake, requests, rounds, concurrency, modelLatencyMs);
     }
   } finally {
     await fake.close();

@@ -56,7 +56,7 @@ describe('drill', () => {
 
 describe('bench', () => {
   const DEFAULTS = {
-    runs: ['overhead', 'outage', 'poison', 'rolling', 'long-answer', 'slow-primary'],
+    runs: ['overhead', 'outage', 'poison', 'rolling', 'long-answer', 'slow-primary', 'serve'],
     requests: 2000,
     rounds: 5,
     concurrency: 32,
@@ -108,7 +108,7 @@ describe('bench', () => {
       '--rolling-faults LIST', '--long-answer-requests N', '--slow-primary-requests N', '-h, --help']) {
       expect(io.stdout()).toContain(option);
     }
-    expect(io.stdout()).toMatch(/default all: overhead,outage,poison,rolling,long-answer,slow-primary/);
+    expect(io.stdout()).toMatch(/default all: overhead,outage,poison,rolling,long-answer,slow-primary,serve/);
     expect(io.stderr()).toBe('');
   });
 
@@ -131,7 +131,7 @@ describe('bench', () => {
     [['--requests', 'lots'], /--requests must be a number in \(0, 100000\]/],
     [['--rolling-seconds', '3601'], /--rolling-seconds must be a number in \(0, 3600\]/],
     [['--poison-percent', '60'], /--poison-percent must be a number in \(0, 50\]/],
-    [['--runs', 'overhead,soak'], /--runs must be a comma-separated list of distinct values among overhead, outage, poison, rolling, long-answer, slow-primary; got 'overhead,soak'/],
+    [['--runs', 'overhead,soak'], /--runs must be a comma-separated list of distinct values among overhead, outage, poison, rolling, long-answer, slow-primary, serve; got 'overhead,soak'/],
     [['--runs', 'poison,poison'], /--runs must be a comma-separated list of distinct values/],
     [['--rolling-faults', 'slow'], /--rolling-faults must be a comma-separated list of distinct values among unavailable, throttle, hang; got 'slow'/],
   ])('%j is an out-of-range value: %s', (argv, message) => {

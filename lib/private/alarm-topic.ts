@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { requireEmailAddress } from './validation';
 
 /**
  * An SNS topic for CloudWatch alarm notifications, encrypted with a customer managed KMS key (rotation
@@ -48,6 +49,7 @@ export function createAlarmTopic(scope: Construct, displayName: string): { topic
  * @internal
  */
 export function subscribeAlarmEmail(topic: sns.ITopic, email: string): void {
+  requireEmailAddress(email, 'alarmEmail');
   const subscription = topic.addSubscription(new subscriptions.EmailSubscription(email));
   Validations.of(subscription).acknowledge({
     id: 'Serverless-SNSRedrivePolicy',

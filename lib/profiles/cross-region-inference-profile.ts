@@ -5,8 +5,9 @@ import { Geography, geographyOfProfileId } from './geography';
 import { InferenceProfileCatalog } from './inference-profile-catalog';
 import { firstDuplicate } from '../private/validation';
 import { ArnParts, inferenceProfileArn, invokeStatements, StatementSpec } from './private/invoke-statements';
-import { classifyModelReference, explainUnsupportedReference } from './private/model-reference';
+import { classifyModelReference, explainUnsupportedReference, ModelReferenceVocabulary } from './private/model-reference';
 import { ResidencyConstraint } from './residency-constraint';
+import { GEOGRAPHY_PREFIXES } from '../shared/invoker-config';
 
 /** The destination regions of a profile from one source region. */
 export interface SourceRegionRoute {
@@ -113,8 +114,9 @@ export class CrossRegionInferenceProfile {
       throw new Error('The inference profile id must be a literal string (got an unresolved token): the destination regions, '
         + 'and so the permissions, are derived from it at synth time.');
     }
-    const classified = classifyModelReference(reference, id => geographyOfProfileId(id) !== undefined);
-    const problem = explainUnsupportedReference(reference, classified);
+    const vocabulary = modelReferenceVocabulary();
+    const classified = classifyModelReference(reference, vocabulary);
+    const problem = explainUnsupportedReference(reference, classified, vocabulary);
     if (problem) { throw new Error(problem); }
     return classified.profileId!;
   }
@@ -220,11 +222,30 @@ export class CrossRegionInferenceProfile {
     const outside = this.regionsOutside(residency, sourceRegions);
     if (outside.length > 0) {
       const culprits = sourceRegions.filter(s => residency.forbiddenRegions(this.destinationsFrom(s)).length > 0);
+      const insideSources = this.sourceRegions.filter(s => residency.forbiddenRegions(this.destinationsFrom(s)).length === 0);
+      const ways = [
+        ...(insideSources.length > 0 ? [`call it only from source regions whose destinations stay inside (${insideSources.join(', ')})`] : []),
+        ...this.otherProfilesInside(residency).map(other => `use '${other.profileId}' (from ${other.sources.join(', ')})`),
+      ];
+      const advice = ways.length > 0
+        ? `Either ${ways.join(', or ')}.`
+        : `No source region of this profile, and no other profile of ${this.modelId} in the catalog, keeps inference inside the rule: `
+          + `widen the residency constraint to allow ${outside.join(', ')}, or call the model in one region without cross-region inference.`;
       throw new Error(`'${this.profileId}' called from ${culprits.join(', ')} can run inference in ${outside.join(', ')}, `
-        + `outside the residency constraint (${residency.description}). Call it only from source regions whose destinations `
-        + `stay inside (${this.sourceRegions.filter(s => residency.forbiddenRegions(this.destinationsFrom(s)).length === 0).join(', ') || 'none'}), `
-        + 'or choose a profile of a narrower geography.');
+        + `outside the residency constraint (${residency.description}). ${advice}`);
     }
+  }
+
+  /** The catalog's other geographic profiles of this model that some source region keeps inside `residency`. */
+  private otherProfilesInside(residency: ResidencyConstraint): Array<{ profileId: string; sources: string[] }> {
+    const catalog = InferenceProfileCatalog.bundled();
+    return catalog.profileIds
+      .filter(id => id !== this.profileId && catalog.modelIdOf(id) === this.modelId && geographyOfProfileId(id) !== Geography.GLOBAL)
+      .map(id => ({
+        profileId: id,
+        sources: catalog.sourceRegionsOf(id).filter(source => residency.forbiddenRegions(catalog.destinationsOf(id, source) ?? []).length === 0),
+      }))
+      .filter(other => other.sources.length > 0);
   }
 
   private statementsFor(sourceRegion: string, arnParts: ArnParts): StatementSpec[] {
@@ -255,6 +276,21 @@ export class CrossRegionInferenceProfile {
     }
     return region;
   }
+}
+
+let vocabulary: ModelReferenceVocabulary | undefined;
+
+/** What a valid reference looks like: the geography prefixes, and the catalog's model providers. */
+function modelReferenceVocabulary(): ModelReferenceVocabulary {
+  if (!vocabulary) {
+    const catalog = InferenceProfileCatalog.bundled();
+    vocabulary = {
+      isKnownGeographyPrefix: id => geographyOfProfileId(id) !== undefined,
+      geographyPrefixes: GEOGRAPHY_PREFIXES,
+      providers: new Set(catalog.profileIds.map(id => catalog.modelIdOf(id).split('.')[0])),
+    };
+  }
+  return vocabulary;
 }
 
 /** The stack of a grantee that is a construct (a role, a function, ...); `undefined` otherwise. */

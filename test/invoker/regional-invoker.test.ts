@@ -186,7 +186,7 @@ describe('RegionalInvoker', () => {
 describe('RegionalInvoker validation', () => {
   test.each<[string, Partial<RegionalInvokerProps>, string, RegExp]>([
     ['a fallback outside the geography', { fallbackRegions: ['us-east-1'] }, 'eu-west-1',
-      /Fallback region 'us-east-1' is outside the 'eu' geography.*Choose fallback regions among: eu-central-1/],
+      /Fallback region 'us-east-1' is outside the 'eu' geography.*Choose fallback regions among the source regions of the profile: eu-central-1/],
     ['a fallback that is not a source region', { fallbackRegions: ['eu-south-1'] }, 'eu-west-1',
       /'eu-south-1' is not a source region of inference profile 'eu\.anthropic\.claude-3-7-sonnet-20250219-v1:0'/],
     ['a stack region that is not a source region', { fallbackRegions: [] }, 'eu-west-2', /'eu-west-2' is not a source region/],

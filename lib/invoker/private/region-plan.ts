@@ -17,6 +17,18 @@ export interface RegionPlanRequest {
 }
 
 /**
+ * Which regions a fallback may be: the source regions of every profile, and the geography's other
+ * regions named apart (they are not source regions, so no invoker can call the profile from them).
+ */
+function fallbackChoices(profiles: readonly CrossRegionInferenceProfile[], geographyRegions: readonly string[], ownRegion: string): string {
+  const sources = geographyRegions.filter(region => region !== ownRegion && profiles.every(profile => profile.sourceRegions.includes(region)));
+  const notSources = geographyRegions.filter(region => region !== ownRegion && !sources.includes(region));
+  const which = profiles.length === 1 ? 'the profile' : 'every profile';
+  return `Choose fallback regions among the source regions of ${which}: ${sources.join(', ') || 'none besides this region'}`
+    + (notSources.length > 0 ? ` (the geography's other regions, ${notSources.join(', ')}, are not source regions of ${which}).` : '.');
+}
+
+/**
  * The ordered source regions the invoker may call, after checking that the profiles share one
  * geography, that every region is a source region of every profile and inside that geography, and
  * that no destination breaks the residency rule. Throws with what to do otherwise.
@@ -46,7 +58,7 @@ export function planRegions(request: RegionPlanRequest): { readonly geography: G
   for (const region of fallbackRegions) {
     if (allowed && !allowed.includes(region)) {
       throw new Error(`Fallback region '${region}' is outside the '${geography}' geography of ${ids.join(', ')}. `
-        + `Choose fallback regions among: ${allowed.join(', ')}.`);
+        + fallbackChoices(profiles, allowed, ownRegion));
     }
   }
   for (const profile of profiles) {

@@ -12,6 +12,8 @@ export type ModelReferenceKind =
   | 'custom-model'
   | 'imported-model'
   | 'foundation-model'
+  | 'unknown-geography-prefix'
+  | 'surrounding-whitespace'
   | 'unknown';
 
 /** The result of {@link classifyModelReference}. */
@@ -19,6 +21,18 @@ export interface ModelReference {
   readonly kind: ModelReferenceKind;
   /** For profile ids and profile ARNs: the profile id. */
   readonly profileId?: string;
+  /** For `unknown-geography-prefix`: the prefix given (`ap` in `ap.anthropic.claude-...`). */
+  readonly prefix?: string;
+}
+
+/** What {@link classifyModelReference} knows about valid references. */
+export interface ModelReferenceVocabulary {
+  /** Whether `id` starts with a known geography prefix and a dot. */
+  readonly isKnownGeographyPrefix: (id: string) => boolean;
+  /** The geography prefixes (`us`, `eu`, `apac`, ...), for suggestions. */
+  readonly geographyPrefixes: readonly string[];
+  /** The model providers of the catalog (`anthropic`, `amazon`, ...): the first label of a foundation model id. */
+  readonly providers: ReadonlySet<string>;
 }
 
 const ARN_PATTERN = /^arn:aws[a-z-]*:bedrock:([a-z0-9-]*):([0-9]*):([a-z-]+)\/(.+)$/;
@@ -38,14 +52,22 @@ const ARN_RESOURCE_KINDS: Record<string, ModelReferenceKind> = {
  *
  * @internal
  */
-export function classifyModelReference(reference: string, isKnownGeographyPrefix: (id: string) => boolean): ModelReference {
+export function classifyModelReference(reference: string, vocabulary: ModelReferenceVocabulary): ModelReference {
+  if (reference.trim() !== reference) {
+    return { kind: 'surrounding-whitespace' };
+  }
   const arn = ARN_PATTERN.exec(reference);
   if (arn) {
     const kind = ARN_RESOURCE_KINDS[arn[3]] ?? 'unknown';
     return kind === 'system-profile-arn' ? { kind, profileId: arn[4] } : { kind };
   }
-  if (isKnownGeographyPrefix(reference)) {
+  if (vocabulary.isKnownGeographyPrefix(reference)) {
     return { kind: 'system-profile-id', profileId: reference };
+  }
+  // `<prefix>.<provider>.<model>` with a prefix that is no geography, such as `ap.anthropic.claude-...`.
+  const labels = reference.split('.');
+  if (labels.length >= 3 && vocabulary.providers.has(labels[1]) && !vocabulary.providers.has(labels[0])) {
+    return { kind: 'unknown-geography-prefix', prefix: labels[0] };
   }
   // A bare model id such as `anthropic.claude-3-haiku-20240307-v1:0`.
   if (/^[a-z0-9-]+\.[a-zA-Z0-9.:-]+$/.test(reference)) {
@@ -60,11 +82,22 @@ export function classifyModelReference(reference: string, isKnownGeographyPrefix
  *
  * @internal
  */
-export function explainUnsupportedReference(reference: string, ref: ModelReference): string | undefined {
+export function explainUnsupportedReference(reference: string, ref: ModelReference, vocabulary: ModelReferenceVocabulary): string | undefined {
   switch (ref.kind) {
     case 'system-profile-id':
     case 'system-profile-arn':
       return undefined;
+    case 'surrounding-whitespace':
+      return `'${reference}' has whitespace around it; pass the id without it: '${reference.trim()}'.`;
+    case 'unknown-geography-prefix': {
+      const rest = reference.slice(ref.prefix!.length + 1);
+      const closest = closestGeographyPrefixes(ref.prefix!, vocabulary.geographyPrefixes);
+      const suggestion = closest.length > 0
+        ? ` Did you mean ${closest.map(prefix => `'${prefix}.${rest}'`).join(' or ')}?`
+        : '';
+      return `'${ref.prefix}.' in '${reference}' is not a geography prefix of a cross-region inference profile; the prefixes are `
+        + `${[...vocabulary.geographyPrefixes].sort().map(prefix => `'${prefix}.'`).join(', ')}.${suggestion}`;
+    }
     case 'provisioned-throughput':
       return `'${reference}' is a Provisioned Throughput ARN. Inference profiles do not support Provisioned Throughput, `
         + 'so it cannot be used for cross-region inference. Invoke provisioned models in their own region without this '
@@ -87,6 +120,34 @@ export function explainUnsupportedReference(reference: string, ref: ModelReferen
       return `'${reference}' is not a system-defined cross-region inference profile id. Expected '<geography>.<model-id>' `
         + 'with a geography of us, us-gov, eu, apac, jp, au, ca or global.';
   }
+}
+
+/**
+ * The geography prefixes a mistyped `prefix` most likely meant: those it abbreviates or extends (`ap` →
+ * `apac`, `eur` → `eu`), else those one edit away (two for prefixes longer than three letters: `uk` →
+ * `us`, `glbal` → `global`); empty when none is close.
+ */
+export function closestGeographyPrefixes(prefix: string, prefixes: readonly string[]): string[] {
+  const typed = prefix.toLowerCase();
+  const overlapping = prefixes.filter(known => known !== typed && (known.startsWith(typed) || typed.startsWith(known)));
+  if (overlapping.length > 0) {
+    return [...overlapping].sort();
+  }
+  const tolerance = typed.length > 3 ? 2 : 1;
+  return prefixes.filter(known => editDistance(typed, known) <= tolerance).sort();
+}
+
+/** Levenshtein distance of two short strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 function stripArn(reference: string): string {

@@ -1,3 +1,4 @@
+import type { DeploymentStack } from './deployment-stack';
 import type { CrossRegionInferenceProfile } from '../profiles/cross-region-inference-profile';
 
 /** Options of the SCP for cross-region inference. */
@@ -48,4 +49,38 @@ export interface CrossRegionScpOptions {
    *          cloudfront, globalaccelerator, waf, shield, support, health, trustedadvisor, budgets, ce
    */
   readonly exemptActions?: string[];
+
+  /**
+   * The stacks of the deployment the SCP must let deploy (for example a `CrossRegionInferenceApi`'s
+   * regional stacks and its routing stack, which is in us-east-1 by default). The SCP is refused when
+   * its region deny would deny, in a stack's region, what deploying the stack needs (CloudFormation,
+   * the CDK's bootstrap bucket and version parameter, the services of the stack's resources), saying
+   * what to do: approve the region, exempt the roles that deploy it (`deploymentRoleArns`), or move the
+   * routing stack. It warns when a routing stack outside us-east-1 loses its health-check alarms.
+   *
+   * @default - the deployment is not checked: the SCP may deny it in a region outside approvedRegions
+   */
+  readonly deploymentStacks?: DeploymentStack[];
+
+  /**
+   * ARN patterns (`aws:PrincipalArn`) of the roles that deploy `deploymentStacks`: for the CDK's default
+   * bootstrap, its deploy, file-publishing and CloudFormation execution roles, for example
+   * `arn:aws:iam::*:role/cdk-hnb659fds-deploy-role-*-us-east-1`. The SCP exempts them from its region
+   * deny only in the regions of `deploymentStacks` outside `approvedRegions`; every other principal
+   * stays denied there. A stack that runs Lambda functions cannot deploy that way: its region must be approved.
+   *
+   * @default - no role is exempt: a deployment stack outside approvedRegions makes the SCP refused
+   */
+  readonly deploymentRoleArns?: string[];
+
+  /**
+   * Deny Amazon Bedrock API keys: their use on both endpoints that accept them
+   * (`bedrock:CallWithBearerToken`, `bedrock-mantle:CallWithBearerToken`) and the creation of long-term
+   * ones (`iam:CreateServiceSpecificCredential` for `bedrock.amazonaws.com`), as AWS's example SCP does.
+   * On by default: nothing this library deploys uses them (the invokers sign with their roles), and a
+   * bearer token works from anywhere until it expires, outside the session controls of IAM roles.
+   *
+   * @default true
+   */
+  readonly denyBedrockApiKeys?: boolean;
 }

@@ -1,2 +1,3 @@
 export * from './cross-region-scp-options';
+export * from './deployment-stack';
 export * from './organization-guardrails';

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 import { CrossRegionScpOptions } from './cross-region-scp-options';
-import { crossRegionScpDocument, ScpDocumentJson } from './private/scp-statements';
+import { generateCrossRegionScp, ScpDocumentJson } from './private/scp-statements';
 
 /**
  * A service control policy that keeps an organisation's region deny while letting Amazon Bedrock
@@ -30,13 +30,22 @@ export class CrossRegionInferenceScp {
   /** The `Sid` of every statement, in order. */
   public readonly statementIds: string[];
 
+  /**
+   * What the deployment (`deploymentStacks`) loses under this SCP, one sentence each: for example a
+   * routing stack outside us-east-1 has no health-check alarms. Empty when nothing is lost.
+   */
+  public readonly warnings: string[];
+
   private readonly document: ScpDocumentJson;
 
   /**
-   * @throws with what to change, when the options contradict each other or a profile could not be called
+   * @throws with what to change, when the options contradict each other, a profile could not be called,
+   *         or the SCP would deny what `deploymentStacks` need to deploy in their regions
    */
   constructor(options: CrossRegionScpOptions) {
-    this.document = crossRegionScpDocument(options);
+    const generated = generateCrossRegionScp(options);
+    this.document = generated.document;
+    this.warnings = generated.warnings.map(w => w.message);
     this.statementIds = this.document.Statement.map(statement => statement.Sid);
   }
 
@@ -114,5 +123,8 @@ export class CrossRegionInferenceScpPolicy extends Construct {
       'Service control policies deploy only from the organisation\'s management account (or a delegated administrator for '
       + 'AWS Organizations policies); deploy this stack there. An SCP attached to a root or OU affects every account below it: '
       + 'check it first with `npx check-scp`.');
+    for (const warning of generateCrossRegionScp(props).warnings) {
+      Annotations.of(this).addWarningV2(`cdk-bedrock-cross-region:scp-${warning.id}`, warning.message);
+    }
   }
 }

@@ -6,6 +6,7 @@ import { main as generateScp } from '../../lib/cli/generate-scp';
 import { SCP_SIDS } from '../../lib/guardrails/private/scp-statements';
 import { CliIo } from '../../lib/shared/command-line';
 import { FIXTURES } from '../guardrails/support';
+import { EU_REGIONS, synthesizeEuDeployment, synthesizeSample } from '../guardrails/synthesized-apps';
 
 const US_HAIKU = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 const GLOBAL_SONNET = 'global.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -112,7 +113,8 @@ describe('generate-scp', () => {
     expect(await generateScp(['--profile', US_HAIKU, '--profile', GLOBAL_SONNET, '--approved-region', 'us-east-1',
       '--allow-only-listed-profiles', '--exempt-principal-arn', 'arn:aws:iam::*:role/AWSControlTowerExecution'], gen)).toBe(0);
     const document = JSON.parse(gen.stdout());
-    expect(document.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([SCP_SIDS.regionDeny, SCP_SIDS.unlistedProfiles]);
+    expect(document.Statement.map((s: { Sid: string }) => s.Sid))
+      .toEqual([SCP_SIDS.regionDeny, SCP_SIDS.unlistedProfiles, SCP_SIDS.bedrockApiKeys, SCP_SIDS.bedrockApiKeyCreation]);
     const file = tempFile('generated.json', gen.stdout());
     for (const profile of [US_HAIKU, GLOBAL_SONNET]) {
       const check = capture();
@@ -149,12 +151,157 @@ describe('generate-scp', () => {
     expect(io.stderr()).toMatch(/missing --approved-region/);
     const help = capture();
     expect(await generateScp(['-h'], help)).toBe(0);
-    expect(help.stdout()).toMatch(/^Usage: generate-scp --profile ID/);
+    expect(help.stdout()).toMatch(/^Usage: generate-scp --approved-region REGION/);
   });
 
   test('takes the leading -- separator that `npx projen <task> -- ...` passes through', async () => {
     const io = capture();
     expect(await generateScp(['--', '--profile', US_HAIKU, '--approved-region', 'us-east-1'], io)).toBe(0);
     expect(JSON.parse(io.stdout()).Statement[0].Sid).toBe(SCP_SIDS.regionDeny);
+  });
+});
+
+const EU_SONNET = 'eu.anthropic.claude-3-7-sonnet-20250219-v1:0';
+const EU_APPROVED = EU_REGIONS.flatMap(region => ['--approved-region', region]);
+const scpSids = (json: string) => JSON.parse(json).Statement.map((st: { Sid: string }) => st.Sid);
+
+describe('generate-scp with the deployment', () => {
+  test('refuses (exit 1) an EU-only SCP when the routing stack is in us-east-1 (the default), saying what to do', async () => {
+    const io = capture();
+    expect(await generateScp(['--profile', EU_SONNET, ...EU_APPROVED, '--deployment-regions', EU_REGIONS.join(',')], io)).toBe(1);
+    expect(io.stdout()).toBe('');
+    expect(io.stderr()).toMatch(/^generate-scp: The SCP would block the deployment it is generated for:\n- In us-east-1 it denies what 'us-east-1 \(routing\)' needs to deploy \(cloudformation, ssm, s3,/);
+    expect(io.stderr()).toMatch(/--approved-region us-east-1.*--exempt-deployment-roles.*--routing-region eu-west-1/s);
+  });
+
+  test('--routing-region outside us-east-1 makes it work, with a warning of the lost health-check alarms', async () => {
+    const io = capture();
+    expect(await generateScp(['--profile', EU_SONNET, ...EU_APPROVED, '--deployment-regions', 'eu-west-1,eu-central-1',
+      '--deployment-regions', 'eu-west-3', '--routing-region', 'eu-west-1'], io)).toBe(0);
+    expect(io.stderr()).toMatch(/^generate-scp: warning: The routing stack 'eu-west-1 \(routing\)' is in eu-west-1: Route 53 publishes health-check metrics only in us-east-1/);
+    expect(scpSids(io.stdout())).toEqual([SCP_SIDS.regionDeny, SCP_SIDS.bedrockApiKeys, SCP_SIDS.bedrockApiKeyCreation]);
+  });
+
+  test('--exempt-deployment-roles exempts the default bootstrap roles in us-east-1 only', async () => {
+    const io = capture();
+    expect(await generateScp(['--profile', EU_SONNET, ...EU_APPROVED, '--deployment-regions', EU_REGIONS.join(','), '--exempt-deployment-roles'], io)).toBe(0);
+    const statement = JSON.parse(io.stdout()).Statement[1];
+    expect(statement).toMatchObject({ Sid: SCP_SIDS.deploymentRegions, Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1'] } } });
+    expect(statement.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+      'arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-us-east-1',
+      'arn:aws:iam::*:role/cdk-hnb659fds-deploy-role-*-us-east-1',
+      'arn:aws:iam::*:role/cdk-hnb659fds-file-publishing-role-*-us-east-1',
+    ]);
+    expect(io.stderr()).toMatch(/warning: The roles that deploy 'us-east-1 \(routing\)' are exempt from the region deny in us-east-1 only/);
+  });
+
+  test('--no-deny-bedrock-api-keys leaves the API key statements out', async () => {
+    const io = capture();
+    expect(await generateScp(['--profile', US_HAIKU, '--approved-region', 'us-east-1', '--no-deny-bedrock-api-keys'], io)).toBe(0);
+    expect(scpSids(io.stdout())).toEqual([SCP_SIDS.regionDeny]);
+  });
+
+  test.each([
+    [['--from', 'cdk.out', '--deployment-regions', 'eu-west-1'], /either --from .* or --deployment-regions, not both/],
+    [['--routing-region', 'eu-west-1'], /--routing-region goes with --deployment-regions/],
+    [['--stack', 'Bedrock*'], /--stack selects stacks of --from/],
+    [['--exempt-deployment-roles'], /--exempt-deployment-roles needs the deployment/],
+    [['--deployment-regions', ','], /--deployment-regions is empty/],
+  ])('exits 2 on deployment options that do not go together: %j', async (argv, message) => {
+    const io = capture();
+    expect(await generateScp(['--profile', EU_SONNET, ...EU_APPROVED, ...argv], io)).toBe(2);
+    expect(io.stderr()).toMatch(message);
+  });
+
+  test('--help describes the deployment options', async () => {
+    const io = capture();
+    expect(await generateScp(['--help'], io)).toBe(0);
+    expect(io.stdout()).toMatch(/--from CDK_OUT/);
+    expect(io.stdout()).toMatch(/REFUSES when the SCP would deny what the\s+deployment needs/);
+    expect(io.stdout()).toMatch(/1 refused: the SCP would block the deployment/);
+  });
+});
+
+describe('the synthesized sample (--from)', () => {
+  let sample: string;
+  beforeAll(() => {
+    sample = path.join(tmp, 'sample');
+    synthesizeSample(sample);
+  });
+
+  test('generate-scp refuses the EU deployment with its routing stack in us-east-1, reading the profiles from its invokers', async () => {
+    const io = capture();
+    expect(await generateScp([...EU_APPROVED, '--from', sample, '--stack', 'BedrockEu-*'], io)).toBe(1);
+    expect(io.stderr()).toMatch(/In us-east-1 it denies what 'BedrockEu-routing' needs to deploy/);
+  });
+
+  test('with the deployment roles exempt, check-scp finds that the SCP lets the EU deployment and its calls through', async () => {
+    const gen = capture();
+    expect(await generateScp([...EU_APPROVED, '--from', sample, '--stack', 'BedrockEu-*', '--exempt-deployment-roles'], gen)).toBe(0);
+    expect(JSON.parse(gen.stdout()).Statement[1].Condition.ArnNotLike['aws:PrincipalArn'])
+      .toContain('arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*-us-east-1');
+    const file = tempFile('eu-exempt.json', gen.stdout());
+    const check = capture();
+    expect(await checkScp(['--scp', file, '--from', sample, '--stack', 'BedrockEu-*'], check)).toBe(0);
+    const out = check.stdout();
+    expect(out).toMatch(/^Calls to eu\.anthropic\.claude-3-7-sonnet-20250219-v1:0 from eu-west-1:$/m);
+    expect(out).toMatch(/^BedrockEu-routing\s+us-east-1\s+cloudformation:CreateChangeSet\s+deploy-role\s+allowed$/m);
+    expect(out).not.toMatch(/DENIED(?! BY)/);
+    expect(out).toMatch(/All \d+ checks allowed: the deployment and its calls go through these SCPs\./);
+  });
+
+  test('check-scp refuses (exit 1) the deployment under a plain EU region deny, naming the statement and the fix', async () => {
+    const scp = tempFile('eu-plain.json', JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{
+        Sid: 'DenyOutsideEu',
+        Effect: 'Deny',
+        NotAction: ['iam:*', 'sts:*', 'route53:*'],
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:RequestedRegion': EU_REGIONS } },
+      }],
+    }));
+    const io = capture();
+    expect(await checkScp(['--scp', scp, '--from', sample, '--stack', 'BedrockEu-*'], io)).toBe(1);
+    const out = io.stdout();
+    expect(out).toMatch(/^BedrockEu-routing\s+us-east-1\s+cloudformation:CreateChangeSet\s+deploy-role\s+DENIED\s+.*eu-plain\.json: DenyOutsideEu$/m);
+    expect(out).toMatch(/Approve us-east-1 in the region deny, or exempt the roles that deploy 'BedrockEu-routing' there by their aws:PrincipalArn/);
+    expect(out).toMatch(/npx generate-scp --profile eu\.anthropic.* --exempt-deployment-roles --from .* --stack 'BedrockEu-\*'/);
+  });
+});
+
+describe('a routing stack outside us-east-1, end to end', () => {
+  test('synthesized in eu-west-1, generate-scp passes with a warning and check-scp allows the deployment and its calls', async () => {
+    const app = path.join(tmp, 'eu-routing-eu-west-1');
+    synthesizeEuDeployment(app, 'eu-west-1');
+    const gen = capture();
+    expect(await generateScp([...EU_APPROVED, '--from', app], gen)).toBe(0);
+    expect(gen.stderr()).toMatch(/warning: The routing stack 'BedrockEu-routing' is in eu-west-1: .*health-check metrics only in us-east-1.*dashboard's health-check widgets read us-east-1/);
+    const file = tempFile('eu-routing-eu-west-1.json', gen.stdout());
+    const check = capture();
+    expect(await checkScp(['--scp', file, '--from', app], check)).toBe(0);
+    expect(check.stdout()).toMatch(/^BedrockEu-routing\s+eu-west-1\s+cloudformation:CreateChangeSet\s+deploy-role\s+allowed$/m);
+    expect(check.stdout()).toMatch(/^BedrockEu-routing\s+eu-west-1\s+route53:CreateHealthCheck\s+cfn-exec-role\s+allowed$/m);
+    expect(check.stdout()).toMatch(/All \d+ checks allowed/);
+    expect(check.stderr()).toMatch(/^check-scp: warning: The routing stack 'BedrockEu-routing' is in eu-west-1.*which the SCP denies/);
+  });
+});
+
+describe('check-scp with the deployment regions', () => {
+  test('checks the calls from every endpoint region and the deployment as the default bootstrap roles', async () => {
+    const io = capture();
+    const scp = path.join(FIXTURES, 'region-deny-us-without-unspecified.json');
+    expect(await checkScp(['--scp', scp, '--profile', US_HAIKU, '--deployment-regions', 'us-east-1,us-west-2'], io)).toBe(0);
+    expect(io.stdout()).toMatch(/^Calls to us\.anthropic\.claude-3-5-haiku-20241022-v1:0 from us-west-2:$/m);
+    expect(io.stdout()).toMatch(/^us-east-1 \(routing\)\s+us-east-1\s+ssm:GetParameters\s+deploy-role\s+allowed$/m);
+  });
+
+  test('exits 2 when neither a call nor a deployment is given, and --help shows the second form', async () => {
+    const io = capture();
+    expect(await checkScp(['--scp', 'x.json', '--profile', US_HAIKU], io)).toBe(2);
+    expect(io.stderr()).toMatch(/missing --source-region \(or give the deployment: --deployment-regions or --from\)/);
+    const help = capture();
+    expect(await checkScp(['--help'], help)).toBe(0);
+    expect(help.stdout()).toMatch(/check-scp --scp FILE \[--scp FILE \.\.\.\] \(--deployment-regions R1,R2/);
   });
 });

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { GLOBAL_SONNET, US_HAIKU } from './support';
+import { EU_SONNET, GLOBAL_SONNET, US_HAIKU } from './support';
 import { CrossRegionInferenceScp, CrossRegionInferenceScpPolicy } from '../../lib';
 import { crossRegionScpDocument, SCP_SIDS } from '../../lib/guardrails/private/scp-statements';
 import { nagFindings } from '../support/nag';
@@ -16,7 +16,8 @@ describe('CrossRegionInferenceScp', () => {
     const scp = new CrossRegionInferenceScp(options);
     expect(JSON.parse(scp.toJson())).toEqual(crossRegionScpDocument(options));
     expect(scp.toJson(0)).not.toContain('\n');
-    expect(scp.statementIds).toEqual([SCP_SIDS.regionDeny, SCP_SIDS.unlistedProfiles]);
+    expect(scp.statementIds).toEqual([SCP_SIDS.regionDeny, SCP_SIDS.unlistedProfiles, SCP_SIDS.bedrockApiKeys, SCP_SIDS.bedrockApiKeyCreation]);
+    expect(scp.warnings).toEqual([]);
     const document = new Stack().resolve(CrossRegionInferenceScp.policyDocument(options));
     expect(document.Statement[0]).toMatchObject({
       Sid: SCP_SIDS.regionDeny,
@@ -30,6 +31,20 @@ describe('CrossRegionInferenceScp', () => {
   test('validates at construction', () => {
     expect(() => new CrossRegionInferenceScp({ approvedRegions: ['eu-west-1'], profiles: [US_HAIKU] }))
       .toThrow(/cannot be called from any approved region/);
+  });
+
+  const euDeployment = (routingRegion: string) => ({
+    approvedRegions: ['eu-west-1', 'eu-central-1'],
+    profiles: [EU_SONNET],
+    deploymentStacks: [{ region: 'eu-west-1' }, { region: 'eu-central-1' }, { region: routingRegion, routing: true, name: 'Routing' }],
+  });
+
+  test('refuses an SCP that would deny its deployment, and warns what a routing stack outside us-east-1 loses', () => {
+    expect(() => new CrossRegionInferenceScp(euDeployment('us-east-1'))).toThrow(/In us-east-1 it denies what 'Routing' needs to deploy/);
+    const scp = new CrossRegionInferenceScp(euDeployment('eu-central-1'));
+    expect(scp.warnings).toEqual([expect.stringMatching(/^The routing stack 'Routing' is in eu-central-1: Route 53 publishes health-check metrics only in us-east-1/)]);
+    const exempt = new CrossRegionInferenceScp({ ...euDeployment('us-east-1'), deploymentRoleArns: ['arn:aws:iam::*:role/cdk-hnb659fds-*-us-east-1'] });
+    expect(exempt.statementIds).toContain(SCP_SIDS.deploymentRegions);
   });
 });
 
@@ -51,7 +66,8 @@ describe('CrossRegionInferenceScpPolicy', () => {
       TargetIds: ['ou-ab12-cdef3456', '222222222222'],
       Content: crossRegionScpDocument({ approvedRegions: ['us-east-1'], profiles: [US_HAIKU], denyGlobalProfiles: true }),
     });
-    expect(construct.scp.statementIds).toEqual([SCP_SIDS.regionDeny, SCP_SIDS.globalProfiles]);
+    expect(construct.scp.statementIds)
+      .toEqual([SCP_SIDS.regionDeny, SCP_SIDS.globalProfiles, SCP_SIDS.bedrockApiKeys, SCP_SIDS.bedrockApiKeyCreation]);
     expect(stack.resolve(construct.policyId)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(construct.policy), 'Id'] });
   });
 
@@ -67,6 +83,17 @@ describe('CrossRegionInferenceScpPolicy', () => {
     expect(() => new CrossRegionInferenceScpPolicy(managementStack(), 'Scp', {
       approvedRegions: ['us-east-1'], profiles: [US_HAIKU], targetIds: ['Production'],
     })).toThrow(/targetIds contains 'Production', which is not a root/);
+  });
+});
+
+describe('CrossRegionInferenceScpPolicy and its deployment', () => {
+  test('shows the deployment warnings as synth warnings', () => {
+    const stack = managementStack();
+    new CrossRegionInferenceScpPolicy(stack, 'Scp', {
+      approvedRegions: ['eu-west-1'], profiles: [EU_SONNET], deploymentStacks: [{ region: 'eu-west-1' }, { region: 'eu-west-1', routing: true }],
+    });
+    Annotations.fromStack(stack).hasWarning('/Management/Scp',
+      Match.stringLikeRegexp('routing stack .* is in eu-west-1: Route 53 publishes health-check metrics only in us-east-1.*routingWithoutHealthCheckAlarms'));
   });
 });
 

@@ -2,7 +2,7 @@ import { deniedSteps, EU_SONNET, GLOBAL_SONNET, scpOf, US_HAIKU } from './suppor
 import { CrossRegionScpOptions } from '../../lib/guardrails/cross-region-scp-options';
 import { checkCrossRegionCall, CrossRegionStep } from '../../lib/guardrails/private/scp-checker';
 import { ScpSimulator } from '../../lib/guardrails/private/scp-simulator';
-import { crossRegionScpDocument, DEFAULT_EXEMPT_ACTIONS, SCP_SIDS } from '../../lib/guardrails/private/scp-statements';
+import { BEARER_TOKEN_ACTIONS, crossRegionScpDocument, DEFAULT_EXEMPT_ACTIONS, SCP_SIDS } from '../../lib/guardrails/private/scp-statements';
 import { CrossRegionInferenceProfile } from '../../lib/profiles/cross-region-inference-profile';
 import { InferenceProfileCatalog } from '../../lib/profiles/inference-profile-catalog';
 
@@ -15,7 +15,7 @@ async function simulatorFor(options: CrossRegionScpOptions): Promise<ScpSimulato
 
 describe('the generated SCP', () => {
   test('is the region deny with the bedrock:InferenceProfileArn carve-out and the default exempt actions', () => {
-    expect(crossRegionScpDocument({ approvedRegions: ['us-east-1'], profiles: [US_HAIKU] })).toEqual({
+    expect(crossRegionScpDocument({ approvedRegions: ['us-east-1'], profiles: [US_HAIKU], denyBedrockApiKeys: false })).toEqual({
       Version: '2012-10-17',
       Statement: [{
         Sid: SCP_SIDS.regionDeny,
@@ -163,6 +163,48 @@ describe('the generated SCP', () => {
   });
 });
 
+describe('the Bedrock API key deny', () => {
+  const bearer = (action: string, region = 'us-east-1') => ({ action, resource: '*', context: { 'aws:RequestedRegion': region } });
+  const longTermKey = (service: string) => ({
+    action: 'iam:CreateServiceSpecificCredential',
+    resource: 'arn:aws:iam::111122223333:user/key-holder',
+    context: { 'aws:RequestedRegion': 'us-east-1', 'iam:ServiceSpecificCredentialServiceName': service },
+  });
+
+  test('is on by default: the AWS example statements, after the region deny', () => {
+    expect(crossRegionScpDocument({ approvedRegions: ['us-east-1'], profiles: [US_HAIKU] }).Statement.slice(1)).toEqual([
+      { Sid: SCP_SIDS.bedrockApiKeys, Effect: 'Deny', Action: [...BEARER_TOKEN_ACTIONS], Resource: '*' },
+      {
+        Sid: SCP_SIDS.bedrockApiKeyCreation,
+        Effect: 'Deny',
+        Action: 'iam:CreateServiceSpecificCredential',
+        Resource: '*',
+        Condition: { StringEquals: { 'iam:ServiceSpecificCredentialServiceName': 'bedrock.amazonaws.com' } },
+      },
+    ]);
+    expect(BEARER_TOKEN_ACTIONS).toEqual(['bedrock:CallWithBearerToken', 'bedrock-mantle:CallWithBearerToken']);
+  });
+
+  test('(c) denies calls with a bearer token on both endpoints, in approved regions too, and creating long-term Bedrock keys', async () => {
+    const simulator = await simulatorFor({ approvedRegions: ['us-east-1'], profiles: [US_HAIKU] });
+    for (const action of BEARER_TOKEN_ACTIONS) {
+      expect(await simulator.evaluate(bearer(action))).toMatchObject({ allowed: false, denyingStatements: [`generated.json: ${SCP_SIDS.bedrockApiKeys}`] });
+    }
+    expect(await simulator.evaluate(longTermKey('bedrock.amazonaws.com')))
+      .toMatchObject({ allowed: false, denyingStatements: [`generated.json: ${SCP_SIDS.bedrockApiKeyCreation}`] });
+    expect((await simulator.evaluate(longTermKey('codecommit.amazonaws.com'))).allowed).toBe(true);
+    expect(deniedSteps(await checkCrossRegionCall(simulator, US_HAIKU, 'us-east-1'))).toEqual([]);
+  });
+
+  test('denyBedrockApiKeys: false allows them; exempt principals stay exempt', async () => {
+    const off = await simulatorFor({ approvedRegions: ['us-east-1'], profiles: [US_HAIKU], denyBedrockApiKeys: false });
+    expect((await off.evaluate(bearer('bedrock:CallWithBearerToken'))).allowed).toBe(true);
+    const exempt = await simulatorFor({ approvedRegions: ['us-east-1'], profiles: [US_HAIKU], exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'] });
+    expect((await exempt.evaluate({ ...bearer('bedrock-mantle:CallWithBearerToken'), principalArn: 'arn:aws:iam::111122223333:role/BreakGlass' })).allowed).toBe(true);
+    expect((await exempt.evaluate(bearer('bedrock-mantle:CallWithBearerToken'))).allowed).toBe(false);
+  });
+});
+
 describe('the generator validation', () => {
   test.each<[string, Partial<CrossRegionScpOptions>, RegExp]>([
     ['no approved region', { approvedRegions: [] }, /approvedRegions is empty/],
@@ -194,7 +236,7 @@ describe('the generator validation', () => {
     const a = crossRegionScpDocument({ approvedRegions: ['eu-west-1', 'us-east-1'], profiles: [US_HAIKU, EU_SONNET, US_HAIKU], allowOnlyListedProfiles: true });
     const b = crossRegionScpDocument({ approvedRegions: ['us-east-1', 'eu-west-1'], profiles: [EU_SONNET, US_HAIKU], allowOnlyListedProfiles: true });
     expect(a).toEqual(b);
-    expect(a.Statement[1].Condition.ArnNotLike['bedrock:InferenceProfileArn']).toEqual([
+    expect(a.Statement[1].Condition!.ArnNotLike['bedrock:InferenceProfileArn']).toEqual([
       'arn:aws:bedrock:eu-west-1:*:inference-profile/eu.anthropic.claude-3-7-sonnet-20250219-v1:0',
       'arn:aws:bedrock:us-east-1:*:inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0',
     ]);

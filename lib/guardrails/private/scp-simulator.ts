@@ -156,7 +156,8 @@ export class ScpSimulator {
       request: {
         principal: principalArn,
         action: request.action,
-        resource: { resource: request.resource, accountId: CHECK_ACCOUNT_ID },
+        // The resource is in the principal's account, so that only the SCPs decide.
+        resource: { resource: request.resource, accountId: /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principalArn)?.[1] ?? CHECK_ACCOUNT_ID },
         contextVariables: { 'aws:PrincipalArn': principalArn, ...request.context },
       },
       identityPolicies: [{ name: 'AllowAll', policy: FULL_AWS_ACCESS }],

@@ -1,7 +1,7 @@
 /**
  * Pure builder of the service control policy (SCP) statements that keep an organisation's region deny
  * while letting Amazon Bedrock cross-region inference reach the destination regions of its profiles.
- * No CDK imports: the `CrossRegionInferenceScp` class, the `generate-scp` CLI and the tests build on it.
+ * The `CrossRegionInferenceScp` class, the `generate-scp` CLI and the tests build on it.
  *
  * The design follows the AWS examples (Bedrock user guide, "global cross-Region inference", SCP setup,
  * and the AWS blog "Securing Amazon Bedrock cross-Region inference: Geographic and global"):
@@ -13,7 +13,17 @@
  * - Global profiles need no `unspecified` entry in the approved list: their region-less model
  *   evaluation (`aws:RequestedRegion` = `unspecified`) carries `bedrock:InferenceProfileArn` too, so the
  *   same exemption covers it without opening region-less requests to every other service.
+ * - The deployment's own regions (`deploymentStacks`) are reviewed by `deployment-review.ts`: the SCP is
+ *   refused when it would block them, or gets a second region deny that exempts only the roles that
+ *   deploy them, in those regions only.
+ * - Bedrock API keys are denied as AWS's example SCP does ("Deny-Bedrock-api-keys.json" of
+ *   aws-samples/service-control-policy-examples; Bedrock user guide, "Control permissions for generating
+ *   and using Amazon Bedrock API keys": the keys can be used with two endpoints, each controlled by its
+ *   own action, and denying both prevents all key-based access).
+ *
+ * Pure: it builds JSON and creates no construct (it reads two constants of aws-cdk-lib and the metric identity).
  */
+import { DeploymentWarning, reviewDeployment } from './deployment-review';
 import type { CrossRegionInferenceProfile } from '../../profiles/cross-region-inference-profile';
 import { partitionOfRegion } from '../../profiles/geography';
 import { inferenceProfileArn, UNSPECIFIED_REGION } from '../../profiles/private/invoke-statements';
@@ -51,7 +61,13 @@ export const SCP_SIDS = {
   regionDeny: 'DenyOutsideApprovedRegionsExceptCrossRegionInference',
   unlistedProfiles: 'DenyInferenceThroughUnlistedProfiles',
   globalProfiles: 'DenyGlobalCrossRegionInference',
+  deploymentRegions: 'DenyDeploymentRegionsExceptDeploymentRoles',
+  bedrockApiKeys: 'DenyBedrockApiKeys',
+  bedrockApiKeyCreation: 'DenyBedrockLongTermApiKeyCreation',
 } as const;
+
+/** The actions that use an Amazon Bedrock API key (bearer token), one per endpoint that accepts them. */
+export const BEARER_TOKEN_ACTIONS: readonly string[] = ['bedrock:CallWithBearerToken', 'bedrock-mantle:CallWithBearerToken'];
 
 /** One statement of a service control policy, in the JSON shape AWS Organizations accepts. */
 export interface ScpStatementJson {
@@ -60,7 +76,7 @@ export interface ScpStatementJson {
   readonly Action?: string | string[];
   readonly NotAction?: string[];
   readonly Resource: string;
-  readonly Condition: Record<string, Record<string, string | string[]>>;
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 /** A service control policy document. */
@@ -69,33 +85,66 @@ export interface ScpDocumentJson {
   readonly Statement: ScpStatementJson[];
 }
 
+/** The generated SCP, and what the deployment loses under it. */
+export interface GeneratedScp {
+  readonly document: ScpDocumentJson;
+  /** What the deployment loses under it (for example: a routing stack outside us-east-1 has no health-check alarms). */
+  readonly warnings: DeploymentWarning[];
+}
+
+/** The SCP document of {@link generateCrossRegionScp}. */
+export function crossRegionScpDocument(options: CrossRegionScpOptions): ScpDocumentJson {
+  return generateCrossRegionScp(options).document;
+}
+
 /**
  * The SCP that keeps the region deny for everything except Bedrock inference routed through an
- * inference profile, with the optional profile allow-list, global-profile deny and principal exemption.
+ * inference profile, with the optional profile allow-list, global-profile deny, principal exemption,
+ * deployment-role exemption and Bedrock API key deny.
  *
- * @throws with what to change, when the options contradict each other or a profile could not be called
+ * @throws with what to change, when the options contradict each other, a profile could not be called,
+ *         or the SCP would block the deployment (`DeploymentBlockedError`)
  */
-export function crossRegionScpDocument(options: CrossRegionScpOptions): ScpDocumentJson {
+export function generateCrossRegionScp(options: CrossRegionScpOptions): GeneratedScp {
   const approved = validateApprovedRegions(options.approvedRegions);
   const profiles = validateProfiles(options, approved);
   const partition = partitionOfRegion(approved[0]);
-  const exemptPrincipals = validateExemptPrincipals(options.exemptPrincipalArns);
+  const exemptPrincipals = validatePrincipalArns('exemptPrincipalArns', options.exemptPrincipalArns);
   const exemptActions = validateExemptActions(options.exemptActions);
+  const deploymentRoles = validatePrincipalArns('deploymentRoleArns', options.deploymentRoleArns);
+  const review = reviewDeployment({
+    approvedRegions: approved, exemptActions, partition, stacks: options.deploymentStacks, deploymentRoleArns: deploymentRoles,
+  });
   const principalCondition: Record<string, Record<string, string | string[]>> = exemptPrincipals
     ? { ArnNotLike: { 'aws:PrincipalArn': exemptPrincipals } }
     : {};
+  const notExempt = exemptActions.length > 0 ? { NotAction: exemptActions } : { Action: '*' };
 
   const statements: ScpStatementJson[] = [{
     Sid: SCP_SIDS.regionDeny,
     Effect: 'Deny',
-    ...(exemptActions.length > 0 ? { NotAction: exemptActions } : { Action: '*' }),
+    ...notExempt,
     Resource: '*',
     Condition: {
-      StringNotEquals: { 'aws:RequestedRegion': approved },
+      StringNotEquals: { 'aws:RequestedRegion': [...approved, ...review.deploymentRoleRegions].sort() },
       Null: { 'bedrock:InferenceProfileArn': 'true' },
       ...principalCondition,
     },
   }];
+
+  if (review.deploymentRoleRegions.length > 0) {
+    statements.push({
+      Sid: SCP_SIDS.deploymentRegions,
+      Effect: 'Deny',
+      ...notExempt,
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:RequestedRegion': review.deploymentRoleRegions },
+        Null: { 'bedrock:InferenceProfileArn': 'true' },
+        ArnNotLike: { 'aws:PrincipalArn': [...new Set([...deploymentRoles!, ...exemptPrincipals ?? []])].sort() },
+      },
+    });
+  }
 
   if (options.allowOnlyListedProfiles) {
     const listed = profiles.flatMap(profile => profile.sourceRegions
@@ -127,13 +176,29 @@ export function crossRegionScpDocument(options: CrossRegionScpOptions): ScpDocum
     });
   }
 
+  if (options.denyBedrockApiKeys ?? true) {
+    statements.push({
+      Sid: SCP_SIDS.bedrockApiKeys,
+      Effect: 'Deny',
+      Action: [...BEARER_TOKEN_ACTIONS],
+      Resource: '*',
+      ...(exemptPrincipals ? { Condition: principalCondition } : {}),
+    }, {
+      Sid: SCP_SIDS.bedrockApiKeyCreation,
+      Effect: 'Deny',
+      Action: 'iam:CreateServiceSpecificCredential',
+      Resource: '*',
+      Condition: { StringEquals: { 'iam:ServiceSpecificCredentialServiceName': 'bedrock.amazonaws.com' }, ...principalCondition },
+    });
+  }
+
   const document: ScpDocumentJson = { Version: '2012-10-17', Statement: statements };
   const size = JSON.stringify(document).length;
   if (size > SCP_MAX_CHARACTERS) {
     throw new Error(`The generated SCP is ${size} characters (minified); AWS Organizations accepts at most ${SCP_MAX_CHARACTERS}. `
       + 'List fewer profiles or approved regions, or drop allowOnlyListedProfiles and restrict profiles in IAM instead.');
   }
-  return document;
+  return { document, warnings: review.warnings };
 }
 
 function validateApprovedRegions(regions: readonly string[] | undefined): string[] {
@@ -181,15 +246,21 @@ function validateProfiles(options: CrossRegionScpOptions, approved: readonly str
   return profiles;
 }
 
-function validateExemptPrincipals(arns: readonly string[] | undefined): string[] | undefined {
+function validatePrincipalArns(option: string, arns: readonly string[] | undefined): string[] | undefined {
   if (arns === undefined) { return undefined; }
   if (arns.length === 0) {
-    throw new Error('exemptPrincipalArns is an empty list: omit it when no principal is exempt.');
+    throw new Error(`${option} is an empty list: omit it when no principal is exempt.`);
   }
   for (const arn of arns) {
     if (!/^arn:[a-z-]+:(iam|sts)::[0-9*?]*:/.test(arn)) {
-      throw new Error(`exemptPrincipalArns contains '${arn}', which is not an IAM principal ARN `
+      throw new Error(`${option} contains '${arn}', which is not an IAM principal ARN `
         + '(expected for example \'arn:aws:iam::*:role/AWSControlTowerExecution\').');
+    }
+    const resource = arn.split(':').slice(5).join(':');
+    const name = /^[a-z-]+\/(.*)$/.exec(resource)?.[1] ?? '';
+    if (resource !== 'root' && !/[^*?/]/.test(name)) {
+      throw new Error(`${option} contains '${arn}', which matches every principal of its accounts: name the roles `
+        + '(for example \'arn:aws:iam::*:role/cdk-hnb659fds-deploy-role-*-us-east-1\').');
     }
   }
   return [...new Set(arns)].sort();

@@ -3,18 +3,43 @@
  * the local server, a scripted outage of the primary, then recovery. Prints, second by second, which
  * region served, the statuses the client saw, attempts and the primary's breaker state. Bounded.
  *
- *   npx projen drill -- [--healthy-seconds 3] [--outage-seconds 8] [--recovery-seconds 8] [--fault throttle|unavailable|hang] [--rps 20]
- *   npx projen drill -- --help
+ *   npx cdk-bedrock-cross-region drill [--healthy-seconds 3] [--outage-seconds 8] [--recovery-seconds 8] [--fault throttle|unavailable|hang] [--rps 20]
+ *   npx projen drill -- --help     (this repository)
+ *
+ * The package runs it from `assets/cli/drill.js`, bundled by scripts/bundle-handlers.mjs with the fake
+ * Bedrock and the handler inside.
  */
 import * as http from 'node:http';
 import { Fault, faults, startFakeBedrock } from '../dev/fake-bedrock/fake-bedrock';
 import { isolateEnvironment } from '../dev/fake-bedrock/offline-environment';
 import { startLocalServer } from '../lambda/invoker/host/local-server';
-import { CliIo, parseCommandLine, PROCESS_IO } from '../lib/shared/command-line';
+import { CliIo, EXIT_OK, messageOf, parseCommandLine, PROCESS_IO, usageError } from '../lib/shared/command-line';
+import { InvokerRuntimeConfig } from '../lib/shared/invoker-config';
+import { CommandContext } from '../lib/shared/package-cli';
 
 const REGIONS = ['eu-west-1', 'eu-central-1', 'eu-west-3'];
 
-const USAGE = `Usage: npx projen drill -- [options]
+/** The handler's configuration in the drill: the three regions, short timeouts and a 3 s breaker cool-down. */
+const DRILL_CONFIG: InvokerRuntimeConfig = {
+  geography: 'eu',
+  regionPlan: REGIONS,
+  profileIds: ['eu.anthropic.claude-sonnet-4-5-20250929-v1:0'],
+  deadlineMs: 10_000,
+  attemptTimeoutMs: 1_000,
+  firstTokenTimeoutMs: 1_000,
+  maxBodyBytes: 65_536,
+  breakerFailureThreshold: 3,
+  breakerCooldownMs: 3_000,
+  backoffBaseMs: 50,
+  backoffMaxMs: 500,
+};
+
+/** This repository's projen task. */
+export const REPOSITORY_CONTEXT: CommandContext = { invocation: 'npx projen drill --' };
+
+/** The usage text, as the drill was started. */
+export function usage(context: CommandContext): string {
+  return `Usage: ${context.invocation} [options]
 
 Local outage drill, no AWS account: three fake regions behind one fake Bedrock, the real handler via the
 local server, a scripted outage of the primary, then recovery; prints what the clients saw, second by second.
@@ -26,7 +51,8 @@ local server, a scripted outage of the primary, then recovery; prints what the c
   --rps N                requests per second (default 20)
   -h, --help             this help
 
-Seconds and --rps are between 0 and 600.`;
+Seconds and --rps are between 0 and 600. Exit status: 0 done, 2 usage error.`;
+}
 
 /** The drill's settings, from its command line. */
 export interface DrillOptions {
@@ -45,8 +71,8 @@ export interface DrillOptions {
  * @returns the settings, or the exit status to end with (0 after `--help`, 2 for an unknown option)
  * @throws naming the option, when a value is out of range (the drill then exits 1)
  */
-export function parseDrillArgs(argv: readonly string[], io: CliIo = PROCESS_IO): DrillOptions | number {
-  const values = parseCommandLine({ name: 'drill', usage: USAGE, io }, argv, {
+export function parseDrillArgs(argv: readonly string[], io: CliIo = PROCESS_IO, context: CommandContext = REPOSITORY_CONTEXT): DrillOptions | number {
+  const values = parseCommandLine({ name: 'drill', usage: usage(context), io }, argv, {
     'healthy-seconds': { type: 'string' },
     'outage-seconds': { type: 'string' },
     'recovery-seconds': { type: 'string' },
@@ -75,8 +101,7 @@ export function parseDrillArgs(argv: readonly string[], io: CliIo = PROCESS_IO):
   return { healthySeconds, outageSeconds, recoverySeconds, rps, faultName, fault };
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-function converse(baseUrl: string): Promise<{ status: number; region: string; attempts: number }> {
+function converse(baseUrl: string, agent: http.Agent): Promise<{ status: number; region: string; attempts: number }> {
   return new Promise((resolve) => {
     const request = http.request(`${baseUrl}/converse`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (response) => {
       response.resume();
@@ -91,83 +116,85 @@ function converse(baseUrl: string): Promise<{ status: number; region: string; at
   });
 }
 
-async function main(argv: readonly string[]): Promise<void> {
-  const options = parseDrillArgs(argv);
-  if (typeof options === 'number') {
-    process.exitCode = options;
-    return;
+/**
+ * Runs the drill: `--help` prints the usage; an unknown option or an out-of-range value prints what is
+ * wrong and the usage.
+ *
+ * @returns the exit status (0 done or after `--help`, 2 bad usage)
+ */
+export async function main(argv: readonly string[], io: CliIo = PROCESS_IO, context: CommandContext = REPOSITORY_CONTEXT): Promise<number> {
+  let options: DrillOptions | number;
+  try {
+    options = parseDrillArgs(argv, io, context);
+  } catch (e) {
+    return usageError({ name: 'drill', usage: usage(context), io }, messageOf(e));
   }
-  const { healthySeconds: healthy, outageSeconds: outage, recoverySeconds: recovery, rps, faultName, fault } = options;
+  if (typeof options === 'number') {
+    return options;
+  }
   const restoreEnvironment = isolateEnvironment();
-
-  const fake = await startFakeBedrock();
-  const server = await startLocalServer({
-    port: 0,
-    endpoint: fake.url,
-    config: {
-      geography: 'eu',
-      regionPlan: REGIONS,
-      profileIds: ['eu.anthropic.claude-sonnet-4-5-20250929-v1:0'],
-      deadlineMs: 10_000,
-      attemptTimeoutMs: 1_000,
-      firstTokenTimeoutMs: 1_000,
-      maxBodyBytes: 65_536,
-      breakerFailureThreshold: 3,
-      breakerCooldownMs: 3_000,
-      backoffBaseMs: 50,
-      backoffMaxMs: 500,
-    },
-  });
-  console.log(`drill: ${healthy}s healthy, ${outage}s primary ${faultName}, ${recovery}s recovery; ${rps} requests/s; plan ${REGIONS.join(' → ')}`);
-  console.log('  t  phase     served-by (count)                        statuses      attempts(avg)  primary-breaker  primary-calls');
-  const total = healthy + outage + recovery;
-  let clientErrors = 0;
-  for (let second = 0; second < total; second++) {
-    const phase = second < healthy ? 'healthy' : second < healthy + outage ? 'OUTAGE' : 'recovery';
-    if (second === healthy) {
-      fake.inject('eu-west-1', fault);
-    }
-    if (second === healthy + outage) {
-      fake.clearFaults();
-    }
-    const callsBefore = fake.calls.length;
-    const tickEnd = Date.now() + 1000;
-    const pending: Array<Promise<{ status: number; region: string; attempts: number }>> = [];
-    for (let index = 0; index < rps; index++) {
-      pending.push(converse(server.url));
-      await new Promise((resolve) => setTimeout(resolve, 1000 / rps));
-    }
-    const results = await Promise.all(pending);
-    const served = new Map<string, number>();
-    const statuses = new Map<number, number>();
-    for (const result of results) {
-      served.set(result.region, (served.get(result.region) ?? 0) + 1);
-      statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
-      if (result.status !== 200) {
-        clientErrors += 1;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const fake = await startFakeBedrock();
+    closers.push(() => fake.close());
+    const server = await startLocalServer({ port: 0, endpoint: fake.url, config: DRILL_CONFIG });
+    closers.push(() => server.close());
+    const { healthySeconds: healthy, outageSeconds: outage, recoverySeconds: recovery, rps, faultName, fault } = options;
+    io.out(`drill: ${healthy}s healthy, ${outage}s primary ${faultName}, ${recovery}s recovery; ${rps} requests/s; plan ${REGIONS.join(' → ')}`);
+    io.out('  t  phase     served-by (count)                        statuses      attempts(avg)  primary-breaker  primary-calls');
+    const total = healthy + outage + recovery;
+    let clientErrors = 0;
+    for (let second = 0; second < total; second++) {
+      const phase = second < healthy ? 'healthy' : second < healthy + outage ? 'OUTAGE' : 'recovery';
+      if (second === healthy) {
+        fake.inject('eu-west-1', fault);
+      }
+      if (second === healthy + outage) {
+        fake.clearFaults();
+      }
+      const callsBefore = fake.calls.length;
+      const tickEnd = Date.now() + 1000;
+      const pending: Array<Promise<{ status: number; region: string; attempts: number }>> = [];
+      for (let index = 0; index < rps; index++) {
+        pending.push(converse(server.url, agent));
+        await new Promise((resolve) => setTimeout(resolve, 1000 / rps));
+      }
+      const results = await Promise.all(pending);
+      const served = new Map<string, number>();
+      const statuses = new Map<number, number>();
+      for (const result of results) {
+        served.set(result.region, (served.get(result.region) ?? 0) + 1);
+        statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+        if (result.status !== 200) {
+          clientErrors += 1;
+        }
+      }
+      const attempts = results.length === 0 ? 0 : results.reduce((sum, result) => sum + result.attempts, 0) / results.length;
+      const primaryCalls = fake.calls.slice(callsBefore).filter((call) => call.region === 'eu-west-1').length;
+      const breaker = server.runtime.breakers.stateOf('eu-west-1');
+      const servedText = [...served].map(([region, count]) => `${region}(${count})`).join(' ');
+      const statusText = [...statuses].map(([status, count]) => `${status}x${count}`).join(' ');
+      io.out(`${String(second).padStart(3)}  ${phase.padEnd(9)} ${servedText.padEnd(40)} ${statusText.padEnd(13)} ${attempts.toFixed(2).padEnd(14)} ${breaker.padEnd(16)} ${primaryCalls}`);
+      const rest = tickEnd - Date.now();
+      if (rest > 0) {
+        await new Promise((resolve) => setTimeout(resolve, rest));
       }
     }
-    const attempts = results.reduce((sum, result) => sum + result.attempts, 0) / results.length;
-    const primaryCalls = fake.calls.slice(callsBefore).filter((call) => call.region === 'eu-west-1').length;
-    const breaker = server.runtime.breakers.stateOf('eu-west-1');
-    const servedText = [...served].map(([region, count]) => `${region}(${count})`).join(' ');
-    const statusText = [...statuses].map(([status, count]) => `${status}x${count}`).join(' ');
-    console.log(`${String(second).padStart(3)}  ${phase.padEnd(9)} ${servedText.padEnd(40)} ${statusText.padEnd(13)} ${attempts.toFixed(2).padEnd(14)} ${breaker.padEnd(16)} ${primaryCalls}`);
-    const rest = tickEnd - Date.now();
-    if (rest > 0) {
-      await new Promise((resolve) => setTimeout(resolve, rest));
+    io.out(`drill done: ${clientErrors} client-visible errors; primary breaker now ${server.runtime.breakers.stateOf('eu-west-1')}`);
+    return EXIT_OK;
+  } finally {
+    agent.destroy();
+    for (const close of closers.reverse()) {
+      await close();
     }
+    restoreEnvironment();
   }
-  console.log(`drill done: ${clientErrors} client-visible errors; primary breaker now ${server.runtime.breakers.stateOf('eu-west-1')}`);
-  agent.destroy();
-  await server.close();
-  await fake.close();
-  restoreEnvironment();
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error((error as Error).message);
+  main(process.argv.slice(2)).then(code => { process.exitCode = code; }, (error: unknown) => {
+    process.stderr.write(`drill: ${messageOf(error)}\n`);
     process.exitCode = 1;
   });
 }

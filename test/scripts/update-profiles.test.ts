@@ -5,13 +5,17 @@ import { FakeBedrockControlPlane, FakeRegion } from './fake-bedrock-control-plan
 import { installLoopbackGuard } from '../../dev/fake-bedrock/loopback-guard';
 import { InferenceProfileCatalog } from '../../lib/profiles/inference-profile-catalog';
 import { BUNDLED_CATALOG_PATH, CatalogDocument, CatalogProfileEntry, parseCatalog } from '../../lib/profiles/private/catalog-document';
+import { cliCommand } from '../../lib/shared/package-cli';
+import { main, UpdateProfilesContext } from '../../scripts/update-profiles';
 import {
-  createLimiter,
+  buildProfiles,
   diffCatalogs,
-  main,
   mergeProfiles,
+  progressLine,
   regionOfModelArn,
-} from '../../scripts/update-profiles';
+  regionReport,
+} from '../../scripts/update-profiles/catalog-refresh';
+import { createLimiter, ProfileApi } from '../../scripts/update-profiles/profile-api';
 
 const HAIKU = 'us.anthropic.claude-3-haiku-20240307-v1:0';
 const NOVA_LITE = 'us.amazon.nova-lite-v1:0';
@@ -104,11 +108,17 @@ interface Run {
   readonly err: string;
 }
 
-async function run(...argv: string[]): Promise<Run> {
+/** Runs the command as this repository's projen task runs it (plus a fixed date and any other seams). */
+async function runIn(context: Partial<UpdateProfilesContext>, argv: string[], onOut: (line: string) => void = () => undefined): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { log: l => out.push(l), error: l => err.push(l), today: () => TODAY });
+  const io = { out: (l: string) => { out.push(l); onOut(l); }, err: (l: string) => err.push(l) };
+  const code = await main(argv, io, { invocation: 'npx projen update-profiles --', defaultOut: BUNDLED_CATALOG_PATH, today: () => TODAY, ...context });
   return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function run(...argv: string[]): Promise<Run> {
+  return runIn({}, argv);
 }
 
 /** A copy of the bundled catalog in the temp dir. */
@@ -248,7 +258,10 @@ describe('update-profiles against a fake Bedrock control plane', () => {
     const text = fs.readFileSync(file, 'utf-8');
     const raw = JSON.parse(text);
     expect(text).toBe(`${JSON.stringify(raw, null, 2)}\n`);
-    expect(Object.keys(raw)).toEqual(['source', 'retrievedAt', 'refreshWith', 'commercialRegions', 'profiles']);
+    const extraKeys = Object.keys(JSON.parse(fs.readFileSync(BUNDLED_CATALOG_PATH, 'utf-8')))
+      .filter(key => !['source', 'retrievedAt', 'commercialRegions', 'profiles'].includes(key));
+    expect(extraKeys).toContain('refreshWith');
+    expect(Object.keys(raw)).toEqual(['source', 'retrievedAt', ...extraKeys, 'commercialRegions', 'profiles']);
     expect(raw.refreshWith).toBe(JSON.parse(fs.readFileSync(BUNDLED_CATALOG_PATH, 'utf-8')).refreshWith);
     expect(doc.profiles.map(p => p.id)).toEqual([...doc.profiles.map(p => p.id)].sort());
     expect(doc.source).toMatch(/^Amazon Bedrock ListInferenceProfiles .* in us-east-2, us-west-2 \(read 2026-02-03\); other source regions kept from an earlier catalog: AWS Bedrock User Guide/);
@@ -305,9 +318,75 @@ describe('update-profiles against a fake Bedrock control plane', () => {
     expect(r.out).toMatch(/replacing the existing catalog/);
   });
 
+  test('prints a line per source region as it answers (its profiles and what changed), then the summary', async () => {
+    const file = copyOfBundled();
+    const r = await run('--region', 'us-east-2', '--region', 'us-west-2', '--region', 'ap-south-1', '--out', file);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe('update-profiles: querying 3 source region(s) (ap-south-1, us-east-2, us-west-2), 4 GetInferenceProfile call(s) at a time');
+    const progress = lines.filter(l => /^\[\d\/3\] /.test(l));
+    expect(progress.map(l => l.slice(0, 5))).toEqual(['[1/3]', '[2/3]', '[3/3]']);
+    expect(progress).toContainEqual(expect.stringMatching(/^\[\d\/3\] us-east-2: 4 profiles \(1 added, \d+ removed, 1 changed\)$/));
+    expect(progress).toContainEqual(expect.stringMatching(/^\[\d\/3\] ap-south-1: 1 profiles \(\d+ added, \d+ removed, \d+ changed, 1 skipped\)$/));
+    // What a region's line says as it answers is what the summary says once the file is written.
+    for (const region of ['ap-south-1', 'us-east-2', 'us-west-2']) {
+      const line = progress.find(l => l.includes(`] ${region}: `))!;
+      expect(line.replace(/^\[\d\/3\] /, '').replace(', 1 skipped', '')).toBe(lines.find(l => l.startsWith(`${region}: `)));
+    }
+    expect(lines.indexOf(progress[2])).toBeLessThan(lines.findIndex(l => l.startsWith('Wrote ')));
+  });
+
+  test('a region\'s line is printed as soon as it answers, while a slower region is still being read', async () => {
+    let openGate!: () => void;
+    const gate = new Promise<void>(resolve => { openGate = resolve; });
+    let openedBy = 'nothing';
+    const open = (by: string) => {
+      if (openedBy === 'nothing') { openedBy = by; openGate(); }
+    };
+    const timer = setTimeout(() => open('timeout'), 5_000);
+    const api = (region: string): ProfileApi => ({
+      listSystemProfileIds: async () => {
+        if (region === 'us-west-2') { await gate; }
+        return [HAIKU];
+      },
+      getProfile: async id => ({ inferenceProfileId: id, type: 'SYSTEM_DEFINED', models: [{ modelArn: `arn:aws:bedrock:${region}::foundation-model/m` }] }),
+      close: () => undefined,
+    });
+    const r = await runIn({ profileApi: api }, ['--region', 'us-east-2', '--region', 'us-west-2', '--out', path.join(dir, 'gated.json')], line => {
+      if (line.startsWith('[1/2] us-east-2: 1 profiles')) { open('progress line'); }
+    });
+    clearTimeout(timer);
+    expect(r.code).toBe(0);
+    expect(openedBy).toBe('progress line');
+    expect(r.out).toMatch(/^\[2\/2\] us-west-2: 1 profiles \(1 added, 0 removed, 0 changed\)$/m);
+  });
+
+  test('started from the package: --out is required, the usage names the package\'s command, a new catalog starts from the package\'s', async () => {
+    const context = { invocation: cliCommand('update-profiles'), defaultOut: undefined };
+    const missing = await runIn(context, ['--region', 'us-east-2']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^update-profiles: missing --out: the package's own catalog is replaced by every install, .*InferenceProfileCatalog\.fromFile\(\)\./);
+    expect(missing.err).toMatch(/^Usage: npx cdk-bedrock-cross-region update-profiles --region <source-region> \[--region \.\.\.\] --out FILE \[options\]$/m);
+    expect(fake.calls).toHaveLength(0);
+    const help = await runIn(context, ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/--out FILE +catalog to write or update \(required\); load it with InferenceProfileCatalog\.fromFile\(FILE\)/);
+    expect(help.out).not.toMatch(/projen/);
+
+    // The entry point says where the package's catalog is; a new file takes its commercial regions from there.
+    const shipped = path.join(dir, 'shipped-catalog.json');
+    fs.writeFileSync(shipped, JSON.stringify({ ...bundled, commercialRegions: ['us-east-2', 'xx-test-1'] }));
+    const file = path.join(dir, 'mine.json');
+    const r = await runIn({ ...context, bundledCatalogPath: shipped }, ['--region', 'us-east-2', '--out', file]);
+    expect(r.code).toBe(0);
+    const raw = JSON.parse(fs.readFileSync(file, 'utf-8'));
+    expect(raw.commercialRegions).toEqual(['mx-central-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'xx-test-1']);
+    expect(raw.refreshWith).toBe('npx cdk-bedrock-cross-region update-profiles --region <source-region> --out my-catalog.json');
+  });
+
   test.each([
-    ['eu-west-1', /eu-west-1: AccessDeniedException \(HTTP 403\): User is not authorized/],
-    ['ap-east-2', /ap-east-2: UnrecognizedClientException \(HTTP 403\): The security token/],
+    ['eu-west-1', /^\[\d\/2\] eu-west-1: FAILED AccessDeniedException \(HTTP 403\): User is not authorized/m],
+    ['ap-east-2', /^\[\d\/2\] ap-east-2: FAILED UnrecognizedClientException \(HTTP 403\): The security token/m],
   ])('a failing region (%s) exits non-zero and leaves the existing catalog untouched', async (badRegion, message) => {
     const file = copyOfBundled();
     const before = fs.readFileSync(file);
@@ -315,6 +394,7 @@ describe('update-profiles against a fake Bedrock control plane', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(message);
     expect(r.err).toMatch(/1 of 2 region\(s\) failed \(.+\); .*catalog\.json was not changed/);
+    expect(r.out).toMatch(/^\[\d\/2\] us-east-2: 4 profiles \(\d+ added, \d+ removed, \d+ changed\)$/m);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect(fs.readdirSync(dir)).toEqual(['catalog.json']);
     // The healthy region was still queried.
@@ -358,6 +438,27 @@ describe('pure helpers', () => {
       { sourceRegion: 'us-east-1', count: 2, added: ['us.z'], removed: ['us.y'], changed: [{ id: 'us.x', before: ['us-east-1'], after: ['us-east-1', 'us-west-2'] }] },
       { sourceRegion: 'us-west-2', count: 0, added: [], removed: [], changed: [] },
     ]);
+  });
+
+  test('regionReport: one source region\'s changes, final before the other regions answer, and its skipped profiles', () => {
+    const existing = [a('us.x', { 'us-east-1': ['us-east-1'], 'us-west-2': ['us-west-2'] }), a('us.y', { 'us-east-1': ['us-east-1'] })];
+    const model = (region: string) => ({ modelArn: `arn:aws:bedrock:${region}::foundation-model/m` });
+    const data = {
+      sourceRegion: 'us-east-1',
+      profiles: [
+        { inferenceProfileId: 'us.x', models: [model('us-east-1'), model('us-east-2')] },
+        { inferenceProfileId: 'in.z', models: [model('us-east-1')] },
+      ],
+    };
+    const report = regionReport(existing, data);
+    expect(report.diff).toEqual({
+      sourceRegion: 'us-east-1', count: 1, added: [], removed: ['us.y'], changed: [{ id: 'us.x', before: ['us-east-1'], after: ['us-east-1', 'us-east-2'] }],
+    });
+    expect(report.skipped).toEqual([{ sourceRegion: 'us-east-1', id: 'in.z', reason: 'unknown geography prefix' }]);
+    expect(progressLine(report, 2, 3)).toBe('[2/3] us-east-1: 1 profiles (0 added, 1 removed, 1 changed, 1 skipped)');
+    // The same as that region's part of the diff of the merged catalog.
+    const merged = mergeProfiles(existing, buildProfiles([data]).profiles, ['us-east-1'], true);
+    expect(diffCatalogs(existing, merged).find(d => d.sourceRegion === 'us-east-1')).toEqual(report.diff);
   });
 
   test('createLimiter never runs more than the limit at once', async () => {

@@ -49,6 +49,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToGo: { moduleName: 'github.com/cdk-bedrock-cross-region/cdk-bedrock-cross-region-go' },
 
   bin: {
+    // The one entry point (`npx cdk-bedrock-cross-region <command>`); the two SCP commands keep their own bins.
+    'cdk-bedrock-cross-region': 'lib/cli/main.js',
     'check-scp': 'lib/cli/check-scp.js',
     'generate-scp': 'lib/cli/generate-scp.js',
   },
@@ -85,6 +87,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 60_000,
       // lib/ is compiled in place: resolve the .ts sources before any stale compiled .js next to them.
       moduleFileExtensions: ['ts', 'tsx', 'js', 'json', 'node'],
+      // Test-only environment (the AWS SDK's Node.js version warning): see the file.
+      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
     },
   },
   eslintOptions: {
@@ -120,7 +124,7 @@ new TypescriptConfig(project, {
 // time: the CLI loads it on demand and says how to install it. It cannot be declared an (optional) peer
 // dependency, because jsii requires every peer dependency to be a jsii module.
 
-// The handler bundles (assets/) are build output, shipped in the npm package but never committed.
+// The handler bundles and the bundled commands (assets/, assets/cli/) are build output, shipped in the npm package but never committed.
 project.gitignore.removePatterns('/lib');
 project.gitignore.exclude('/lib/**/*.js', '/lib/**/*.d.ts', '/lambda/**/*.js', '/lambda/**/*.d.ts',
   '/assets/', 'cdk.out/', '/bench-results/', '*.tsbuildinfo');
@@ -129,7 +133,7 @@ project.npmignore?.include('/lib/**/*.js', '/lib/**/*.d.ts', '/lib/**/*.json', '
 
 // The Lambda handler is bundled with esbuild into assets/ before anything needs it.
 const bundle = project.addTask('bundle', {
-  description: 'Bundle the Lambda handlers with esbuild into assets/',
+  description: 'Bundle the Lambda handlers, and the commands the package runs from assets/cli/, with esbuild into assets/',
   exec: 'node scripts/bundle-handlers.mjs',
 });
 project.preCompileTask.spawn(bundle);
@@ -157,6 +161,53 @@ project.addTask('bench:synth', {
   description: 'Measure the synth time of the three-region sample app',
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json scripts/bench-synth.ts', receiveArgs: true }],
 });
+
+project.addTask('consumer-test', {
+  description: "Pack the library, install it into a fresh CDK app in a temporary folder and synthesize the README's examples (cdk synth --strict) on the floor and the latest aws-cdk-lib",
+  exec: 'ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json scripts/consumer-test.ts',
+  receiveArgs: true,
+});
+
+/**
+ * The Node.js major of the Lambda runtime the handler is deployed on by default (`lambda.Runtime.NODEJS_24_X`
+ * in lib/invoker/private/invoker-function.ts). The npm registry's `node` package ships the official binaries.
+ */
+const LAMBDA_NODE_MAJOR = 24;
+project.addTask(`test:node${LAMBDA_NODE_MAJOR}`, {
+  description: `Run the handler tests (test/lambda) on Node.js ${LAMBDA_NODE_MAJOR}, the Lambda runtime's major (node@${LAMBDA_NODE_MAJOR} from the npm registry, cached by npx)`,
+  steps: [
+    { spawn: 'bundle' },
+    // `npx node@N <script>` runs the script on that Node.js; jest's workers and the processes the tests start
+    // (process.execPath) run on it too.
+    { exec: `npx --prefer-offline -y node@${LAMBDA_NODE_MAJOR} node_modules/jest/bin/jest.js --ci --coverage=false test/lambda`, receiveArgs: true },
+  ],
+});
+
+/**
+ * jsii-pacmak's Java, Python, .NET and Go targets download their build dependencies (Maven Central,
+ * PyPI, NuGet, the Go module proxy) and need their toolchain, none of which a machine that reaches only
+ * the npm registry has: on such a machine `npx projen build` failed at package:java. Each of these
+ * targets now runs only when PACKAGE_LANGUAGES names it (`PACKAGE_LANGUAGES=java,python` or `all`), and
+ * otherwise says why it was skipped; the js target (the npm package) always runs.
+ */
+const LANGUAGE_TARGETS: Record<string, { tool: string; needs: string }> = {
+  java: { tool: 'mvn', needs: 'Maven (mvn) and Maven Central' },
+  python: { tool: 'python3', needs: 'Python 3 with venv and PyPI' },
+  dotnet: { tool: 'dotnet', needs: 'the .NET SDK (dotnet) and NuGet' },
+  go: { tool: 'go', needs: 'Go (go) and the Go module proxy' },
+};
+for (const [language, { tool, needs }] of Object.entries(LANGUAGE_TARGETS)) {
+  const task = project.tasks.tryFind(`package:${language}`);
+  if (!task) throw new Error(`projen no longer defines package:${language}: revisit LANGUAGE_TARGETS`);
+  // Conditions in node, as projen's own `package` task has them: the same on every shell.
+  const isRequested = `(process.env.PACKAGE_LANGUAGES || '').split(',').some(function (l) { return ['all', '${language}'].includes(l.trim()); })`;
+  task.reset();
+  task.say(`package:${language} skipped: it needs ${needs}; set PACKAGE_LANGUAGES=${language} (or all) where they are available`,
+    { condition: `node -e "process.exit(${isRequested} ? 1 : 0)"` });
+  task.exec(`node -e "if (require('child_process').spawnSync('${tool}', ['--version'], { stdio: 'ignore' }).error) { console.error('package:${language} needs ${needs}: ${tool} is not on PATH'); process.exit(1); }"`,
+    { condition: `node -e "process.exit(${isRequested} ? 0 : 1)"` });
+  task.exec(`jsii-pacmak -v --target ${language}`, { condition: `node -e "process.exit(${isRequested} ? 0 : 1)"` });
+}
 
 new JsonFile(project, 'cdk.json', {
   obj: {

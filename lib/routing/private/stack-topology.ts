@@ -37,6 +37,24 @@ export function createStackTopology(scope: Construct, options: StackTopologyOpti
     env: { account, region: routingRegion },
     description: `Bedrock cross-region inference: DNS routing and health checks (${prefix})`,
   });
-  regionalStacks.forEach(stack => routingStack.addDependency(stack, 'health checks follow the regional alarms and hostnames'));
+  regionalStacks.forEach(stack => addStackDependency(routingStack, stack, 'health checks follow the regional alarms and hostnames'));
   return { regionalStacks, routingStack };
+}
+
+/** `Stack#addStackDependency`, which the aws-cdk-lib floor (2.258.0) predates. */
+type StackWithStackDependency = Stack & { addStackDependency?: (target: Stack, reason?: string) => void };
+
+/**
+ * Makes `source` deploy after `target`. Recent aws-cdk-lib releases renamed `Stack#addDependency` to
+ * `addStackDependency` and deprecated the old name (a warning on every synth, an error under
+ * `JSII_DEPRECATED=fail`); the floor release has only the old name, which is not deprecated there. Both
+ * record the same stack-to-stack dependency, with its reason, at once.
+ */
+export function addStackDependency(source: Stack, target: Stack, reason: string): void {
+  const stack = source as StackWithStackDependency;
+  if (typeof stack.addStackDependency === 'function') {
+    stack.addStackDependency(target, reason);
+  } else {
+    source.addDependency(target, reason);
+  }
 }

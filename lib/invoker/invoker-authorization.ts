@@ -24,6 +24,10 @@ export interface ApiKeyAuthorizationOptions {
    * Use a Secrets Manager secret replicated to every region, e.g. `SecretValue.secretsManager('bedrock-api-key')`,
    * so the value never appears in the template.
    *
+   * API Gateway keeps one key per value in an account and region: invokers of one stack given the same
+   * value (the same secret, however many `SecretValue`s name it) share one key, added to each one's usage
+   * plan. Two stacks in one region cannot both create a key of one value; deploy those invokers in one stack.
+   *
    * @default - API Gateway generates a random value, different in each region
    */
   readonly value?: SecretValue;

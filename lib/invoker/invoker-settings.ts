@@ -168,9 +168,13 @@ export interface InvokerSettings {
   readonly manageApiGatewayAccountLogging?: boolean;
 
   /**
-   * Value of the `service` dimension of the invoker's metrics; distinguishes invokers in one region.
+   * Value of the `service` dimension of the invoker's metrics, and the name of its REST API (API
+   * Gateway's metrics are keyed by `ApiName`, so its 5xx alarm reads this name): distinguishes invokers
+   * in one account and region. Printable ASCII, at most 255 characters, one per invoker in a stack;
+   * keep it unique in the account and region too, or API Gateway's metrics of the APIs of one name merge.
+   * A `CrossRegionInferenceApi` sets `<prefix>-<endpoint name>`.
    *
-   * @default - a name derived from the construct path
+   * @default - a name derived from the construct path, unique in the app
    */
   readonly serviceName?: string;
 

@@ -19,6 +19,8 @@ import { acknowledgeInvokerFindings } from './private/nag-acknowledgements';
 import { planRegions } from './private/region-plan';
 import { addInvokerRoutes, createRestApi } from './private/rest-api';
 import { invokerRuntimeConfig } from './private/runtime-config';
+import { serviceNameProblem } from './private/service-name';
+import { apiKeyFor } from './private/shared-api-key';
 import { planTimeouts } from './private/timeout-budget';
 
 /** Properties of a {@link RegionalInvoker}. */
@@ -64,13 +66,16 @@ export class RegionalInvoker extends Construct {
   public readonly geography: Geography;
   /** The profiles this invoker may call; the first is the default. */
   public readonly profiles: CrossRegionInferenceProfile[];
-  /** The `service` dimension of this invoker's metrics. */
+  /** The `service` dimension of this invoker's metrics, and the name of its REST API (`ApiName` of API Gateway's metrics). */
   public readonly serviceName: string;
   /** The timeout budget: integration timeout, handler deadline, attempt and first-token deadlines. */
   public readonly integrationTimeout: Duration;
   /** The handler's overall deadline per request. */
   public readonly requestDeadline: Duration;
-  /** The API key, when authorization is by API key. */
+  /**
+   * The API key, when authorization is by API key. Invokers of one stack given the same key value share
+   * one key (API Gateway allows one key per value in a region), each adding it to its own usage plan.
+   */
   public readonly apiKey?: apigateway.IApiKey;
   /** The usage plan, when authorization is by API key. */
   public readonly usagePlan?: apigateway.UsagePlan;
@@ -103,6 +108,7 @@ export class RegionalInvoker extends Construct {
     validatePositiveInteger('circuitBreaker.failureThreshold', props.circuitBreaker?.failureThreshold);
     validatePositiveInteger('memorySize', props.memorySize);
     this.serviceName = props.serviceName ?? Names.uniqueResourceName(this, { maxLength: 60 });
+    this.checkServiceName(props.serviceName !== undefined);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.encryptionKey = props.encryptionKey ?? this.createLogKey(removalPolicy);
@@ -136,8 +142,7 @@ export class RegionalInvoker extends Construct {
         throttle: authorization.apiKeyOptions.throttle,
         apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
       });
-      // A secret's dynamic reference resolves at deploy time; the value itself never enters the template.
-      this.apiKey = this.api.addApiKey('ApiKey', { value: authorization.apiKeyOptions.value?.unsafeUnwrap() });
+      this.apiKey = apiKeyFor(this.api, authorization.apiKeyOptions.value);
       this.usagePlan.addApiKey(this.apiKey);
     }
     addInvokerRoutes(this, authorization, budget);
@@ -181,6 +186,25 @@ export class RegionalInvoker extends Construct {
   /** Bedrock throttles met in this invoker's own region, per minute. */
   public metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(INVOKER_METRIC_NAMES.throttles, undefined, props);
+  }
+
+  /**
+   * The service name is also the REST API's name, and API Gateway's metrics are keyed by API name: two
+   * invokers of one name in a region would read each other's 5xx in their alarms.
+   */
+  private checkServiceName(given: boolean): void {
+    const problem = serviceNameProblem(this.serviceName);
+    if (problem !== undefined) {
+      throw new Error(`serviceName '${this.serviceName}' ${problem}.`);
+    }
+    if (!given || Token.isUnresolved(this.serviceName)) { return; }
+    const twin = Stack.of(this).node.findAll()
+      .find(c => c !== this && c instanceof RegionalInvoker && c.serviceName === this.serviceName) as RegionalInvoker | undefined;
+    if (twin) {
+      throw new Error(`serviceName '${this.serviceName}' is already the service name of the invoker at '${twin.node.path}' in this stack: `
+        + 'it names the REST API and the metrics, so the two would share API Gateway\'s ApiName series and their alarms would '
+        + 'read each other\'s errors. Give each invoker its own serviceName.');
+    }
   }
 
   private createLogKey(removalPolicy: RemovalPolicy): kms.Key {

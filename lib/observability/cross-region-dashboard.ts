@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { BedrockModelIdDimension, DashboardAudit, DashboardHealthCheck, DashboardInvoker, TokenPrice } from './dashboard-inputs';
 import { bedrockWidget, modelIdOf } from './private/dashboard-bedrock-widgets';
 import { costWidgets } from './private/dashboard-cost-widgets';
-import { auditWidget, healthCheckWidget } from './private/dashboard-health-and-audit-widgets';
+import { auditWidgets, healthCheckWidget } from './private/dashboard-health-and-audit-widgets';
 import {
   errorsWidget, failoverWidget, headerWidget, latencyWidget, secondaryShareWidget, servingWidget, timeToFirstTokenWidget,
 } from './private/dashboard-invoker-widgets';
@@ -37,9 +37,10 @@ export interface CrossRegionDashboardProps {
   readonly bedrockModelIdDimension?: BedrockModelIdDimension;
 
   /**
-   * The audit trail's cross-region inference metric.
+   * The audit metrics: where inference ran, what ran outside its source region and, with a residency
+   * check, outside the allowed regions; read in each source region, or in the audit trail's region.
    *
-   * @default - no audit widget
+   * @default - no audit widgets
    */
   readonly audit?: DashboardAudit;
 
@@ -130,7 +131,7 @@ export class CrossRegionDashboard extends Construct {
       healthAndAudit.push(healthCheckWidget(props.healthChecks));
     }
     if (props.audit) {
-      healthAndAudit.push(auditWidget(props.audit));
+      healthAndAudit.push(...auditWidgets(props.audit));
     }
     if (healthAndAudit.length > 0) {
       this.dashboard.addWidgets(...healthAndAudit);

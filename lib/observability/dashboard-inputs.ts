@@ -3,6 +3,7 @@
  * another region's stack than the invokers, health checks and audit trail it charts.
  */
 import type { InferenceAuditTrail } from './inference-audit-trail';
+import type { RegionalInferenceAudit } from './regional-inference-audit';
 import type { RegionalInvoker } from '../invoker/regional-invoker';
 
 /** One deployed invoker, as plain data (so the dashboard can live in another region's stack). */
@@ -79,10 +80,32 @@ export enum BedrockModelIdDimension {
   PROFILE_AND_MODEL_ID = 'PROFILE_AND_MODEL_ID',
 }
 
-/** The audit metric published by an {@link InferenceAuditTrail}. */
+/**
+ * The audit metrics to chart: those of a {@link RegionalInferenceAudit} in each source region, or of an
+ * {@link InferenceAuditTrail} in one region.
+ */
 export interface DashboardAudit {
-  /** The region of the audit trail's log group (where its metric filters publish). */
-  readonly region: string;
-  /** The source regions it counts (its `sourceRegions`). */
+  /** The source regions audited. */
   readonly sourceRegions: string[];
+  /**
+   * The region where the audit metrics are stored, when one audit counts every source region there
+   * (an {@link InferenceAuditTrail} on a trail's log group).
+   *
+   * @default - each source region's metrics are read in that region (a {@link RegionalInferenceAudit} in each)
+   */
+  readonly region?: string;
+  /**
+   * The namespace of the audit metrics ({@link RegionalInferenceAudit.metricNamespace} or
+   * {@link InferenceAuditTrail.metricNamespace}).
+   *
+   * @default InferenceAuditTrail.METRIC_NAMESPACE
+   */
+  readonly metricNamespace?: string;
+  /**
+   * Whether the audit checks residency (it was given `allowedInferenceRegions`): chart the calls that ran
+   * outside the allowed regions.
+   *
+   * @default false
+   */
+  readonly residencyCheck?: boolean;
 }

@@ -2,3 +2,5 @@ export * from './cross-region-dashboard';
 export * from './dashboard-inputs';
 export * from './inference-audit-trail';
 export * from './invoker-alarms';
+export * from './regional-inference-audit';
+export * from './performance-baseline';

@@ -1,13 +1,19 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { assertRegionName, BEDROCK_INFERENCE_EVENT_NAMES, crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern } from './private/audit-patterns';
+import { createResidencyAlarm, createUnusualActivityAlarm, notifyOnAlarmAndOk, resolveAlarmWindow } from './private/audit-alarms';
+import {
+  AUDIT_METRIC_NAMES, AUDIT_METRIC_NAMESPACE, auditMetricNamespace, INFERENCE_REGION_DIMENSION, SOURCE_REGION_DIMENSION,
+} from './private/audit-metrics';
+import {
+  assertRegionName, AuditRecordRoot, crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern, inferencePattern,
+} from './private/audit-patterns';
+import { createWhereInferenceRanQuery } from './private/audit-query';
 import { createAuditTrailDelivery } from './private/audit-trail-delivery';
 import { createAlarmTopic, subscribeAlarmEmail } from '../private/alarm-topic';
 import { MAX_ALARM_MATH_METRICS } from '../private/metric-identity';
@@ -109,29 +115,47 @@ export interface InferenceAuditTrailProps {
    * @default 'Bedrock/Where inference ran'
    */
   readonly queryName?: string;
+
+  /**
+   * The deployment these metrics belong to: the metric namespace becomes
+   * `CdkBedrockCrossRegion/Audit/<deploymentName>`, so two deployments reading one log group in one
+   * region publish separate series and each residency alarm fires only for its own deployment's
+   * breaches. Letters, digits, spaces and `. _ - # :`.
+   *
+   * @default - namespace `CdkBedrockCrossRegion/Audit`, shared by every audit without a deployment name
+   */
+  readonly deploymentName?: string;
 }
 
 /**
- * Proof of where inference ran: CloudTrail logs every Bedrock call in its source region with
- * `additionalEventData.inferenceRegion`, the region that ran it. This construct delivers those events
- * to CloudWatch Logs (a new multi-region trail, or an organisation trail's log group), counts the calls
- * that ran outside their source region per source region, alarms on unusual volume and, given the
- * allowed inference regions, at the first call that ran anywhere else; and saves a Logs Insights query
- * that lists where inference ran by profile and caller.
+ * Proof of where inference ran, read from a CloudTrail trail's CloudWatch Logs log group: CloudTrail
+ * logs every Bedrock call in its source region with `additionalEventData.inferenceRegion`, the region
+ * that ran it. This construct counts the calls per source and inference region and the calls that ran
+ * outside their source region, alarms on unusual volume and, given the allowed inference regions, at
+ * the first call that ran anywhere else; and saves a Logs Insights query that lists where inference
+ * ran by profile and caller.
  *
- * A multi-region trail delivers every region's events to the log group in this stack's region, so
- * one instance covers all source regions. Note that a second trail's copy of management events is
- * charged; with an organisation trail, pass its log group instead.
+ * Given no log group, it creates a multi-region trail that copies EVERY management event of the
+ * account, from every region, to a bucket and a log group in this stack's region: CloudWatch Logs
+ * ingestion is paid per GB, a second trail's copy of management events is paid per event, and the
+ * callers' identities and IP addresses of every region are stored in this region (a residency matter
+ * when it is outside your geography). With an organisation trail that already ships to CloudWatch
+ * Logs, pass its log group instead. To audit without any of this, use {@link RegionalInferenceAudit}
+ * in each source region.
  */
 export class InferenceAuditTrail extends Construct {
-  /** Namespace of the audit metric. */
-  public static readonly METRIC_NAMESPACE = 'CdkBedrockCrossRegion/Audit';
+  /** Namespace of the audit metrics when no `deploymentName` is given. */
+  public static readonly METRIC_NAMESPACE = AUDIT_METRIC_NAMESPACE;
   /** Name of the audit metric: Bedrock calls that ran outside their source region. */
-  public static readonly METRIC_NAME = 'CrossRegionInferences';
-  /** Dimension of the audit metric: the source region of the call (from `$.awsRegion`). */
-  public static readonly SOURCE_REGION_DIMENSION = 'SourceRegion';
+  public static readonly METRIC_NAME = AUDIT_METRIC_NAMES.crossRegion;
+  /** Dimension of the audit metrics: the source region of the call (from `$.awsRegion`). */
+  public static readonly SOURCE_REGION_DIMENSION = SOURCE_REGION_DIMENSION;
+  /** Dimension of the inferences metric: the region that ran the call (from `additionalEventData.inferenceRegion`). */
+  public static readonly INFERENCE_REGION_DIMENSION = INFERENCE_REGION_DIMENSION;
+  /** Name of the metric of every inference call that says where it ran, by source and inference region. */
+  public static readonly INFERENCES_METRIC_NAME = AUDIT_METRIC_NAMES.inferences;
   /** Name of the residency metric: Bedrock calls that ran outside `allowedInferenceRegions`. */
-  public static readonly OUTSIDE_ALLOWED_REGIONS_METRIC_NAME = 'InferencesOutsideAllowedRegions';
+  public static readonly OUTSIDE_ALLOWED_REGIONS_METRIC_NAME = AUDIT_METRIC_NAMES.outsideAllowedRegions;
 
   /** The log group holding the CloudTrail events (created or given). */
   public readonly logGroup: logs.ILogGroup;
@@ -141,8 +165,10 @@ export class InferenceAuditTrail extends Construct {
   public readonly bucket?: s3.Bucket;
   /** The key encrypting the trail, its bucket and its log group, when this construct created the trail. */
   public readonly encryptionKey?: kms.IKey;
-  /** One metric filter per source region. */
+  /** One metric filter per source region, counting the calls that ran outside it. */
   public readonly metricFilters: logs.MetricFilter[];
+  /** The metric filter counting every inference call by source and inference region. */
+  public readonly inferencesFilter: logs.MetricFilter;
   /** The unusual-cross-region-activity alarm. */
   public readonly alarm: cloudwatch.Alarm;
   /** Fires at the first call that ran outside `allowedInferenceRegions` (only when they are given). */
@@ -159,6 +185,8 @@ export class InferenceAuditTrail extends Construct {
   public readonly sourceRegions: string[];
   /** The region of the log group, metrics and alarm. */
   public readonly region: string;
+  /** The namespace of the audit metrics. */
+  public readonly metricNamespace: string;
 
   constructor(scope: Construct, id: string, props: InferenceAuditTrailProps) {
     super(scope, id);
@@ -179,14 +207,9 @@ export class InferenceAuditTrail extends Construct {
       ? undefined
       : inferenceOutsideAllowedRegionsPattern(this.sourceRegions, [...new Set(props.allowedInferenceRegions)]);
     const threshold = props.alarmThreshold;
-    if (threshold !== undefined && !Token.isUnresolved(threshold) && !(threshold >= 0)) {
-      throw new Error(`alarmThreshold must be zero or more; got ${threshold}.`);
-    }
-    const window = props.alarmWindow ?? Duration.hours(1);
-    const windowMinutes = window.toMinutes({ integral: false });
-    if (!Token.isUnresolved(windowMinutes) && (!Number.isInteger(windowMinutes) || windowMinutes < 1 || windowMinutes > 1440)) {
-      throw new Error(`alarmWindow must be a whole number of minutes between 1 and 1440; got ${window.toHumanString()}.`);
-    }
+    const window = resolveAlarmWindow(threshold, props.alarmWindow);
+    this.metricNamespace = props.deploymentName === undefined ? AUDIT_METRIC_NAMESPACE : auditMetricNamespace(props.deploymentName);
+    this.queryName = props.queryName ?? 'Bedrock/Where inference ran';
 
     if (props.existingLogGroup) {
       if (props.encryptionKey || props.logRetention || props.logFileRetention) {
@@ -210,12 +233,21 @@ export class InferenceAuditTrail extends Construct {
     this.metricFilters = this.sourceRegions.map(region => new logs.MetricFilter(this, `CrossRegion-${region}`, {
       logGroup: this.logGroup,
       filterPattern: crossRegionInferencePattern(region),
-      metricNamespace: InferenceAuditTrail.METRIC_NAMESPACE,
-      metricName: InferenceAuditTrail.METRIC_NAME,
+      metricNamespace: this.metricNamespace,
+      metricName: AUDIT_METRIC_NAMES.crossRegion,
       metricValue: '1',
-      dimensions: { [InferenceAuditTrail.SOURCE_REGION_DIMENSION]: '$.awsRegion' },
+      dimensions: { [SOURCE_REGION_DIMENSION]: '$.awsRegion' },
       unit: cloudwatch.Unit.COUNT,
     }));
+    this.inferencesFilter = new logs.MetricFilter(this, 'Inferences', {
+      logGroup: this.logGroup,
+      filterPattern: inferencePattern(this.sourceRegions, AuditRecordRoot.CLOUDTRAIL),
+      metricNamespace: this.metricNamespace,
+      metricName: AUDIT_METRIC_NAMES.inferences,
+      metricValue: '1',
+      dimensions: { [SOURCE_REGION_DIMENSION]: '$.awsRegion', [INFERENCE_REGION_DIMENSION]: '$.additionalEventData.inferenceRegion' },
+      unit: cloudwatch.Unit.COUNT,
+    });
 
     const usingMetrics: Record<string, cloudwatch.IMetric> = {};
     this.sourceRegions.forEach((region, i) => { usingMetrics[`r${i}`] = this.metricCrossRegionInferences(region, { period: window }); });
@@ -225,91 +257,37 @@ export class InferenceAuditTrail extends Construct {
       period: window,
       label: 'Bedrock calls that ran outside their source region',
     });
-    const condition = threshold === undefined
-      ? `more Bedrock calls than usual (above the anomaly band learnt from the metric's history) from ${this.sourceRegions.join(', ')} ran in another region`
-      : `more than ${threshold} Bedrock calls from ${this.sourceRegions.join(', ')} ran in another region`;
-    const alarmDescription = `Unusual cross-region activity: ${condition} within ${window.toHumanString()}. First check: run the saved Logs Insights `
-      + `query "${props.queryName ?? 'Bedrock/Where inference ran'}" in ${this.region} to see which profiles and callers, and which inference `
-      + 'regions; then check whether the source region throttles (cross-region profiles route away under load) or a new caller uses a global profile.';
-    // Cross-region profiles route away by design, so a fixed number fits nobody by default: compare with the metric's own history.
-    this.alarm = threshold === undefined
-      ? new cloudwatch.AnomalyDetectionAlarm(this, 'UnusualCrossRegionActivity', {
-        metric: crossRegionCalls,
-        stdDevs: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
-        evaluationPeriods: 1,
-        // No matching CloudTrail event publishes nothing: no data is zero cross-region calls.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription,
-      })
-      : new cloudwatch.Alarm(this, 'UnusualCrossRegionActivity', {
-        metric: crossRegionCalls,
-        threshold,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription,
-      });
+    const alarmContext = { sourceRegions: this.sourceRegions, queryName: this.queryName, queryRegion: this.region };
+    this.alarm = createUnusualActivityAlarm(this, crossRegionCalls, threshold, window, alarmContext);
     this.topic = props.topic ?? createAlarmTopic(this, 'Bedrock cross-region audit alarms').topic;
     if (props.alarmEmail !== undefined) {
       subscribeAlarmEmail(this.topic, props.alarmEmail);
     }
-    const action = new cloudwatchActions.SnsAction(this.topic);
-    this.alarm.addAlarmAction(action);
-    this.alarm.addOkAction(action);
+    notifyOnAlarmAndOk(this.topic, this.alarm);
 
     if (residencyPattern !== undefined) {
       this.allowedInferenceRegions = [...new Set(props.allowedInferenceRegions!)];
       new logs.MetricFilter(this, 'OutsideAllowedRegions', {
         logGroup: this.logGroup,
         filterPattern: residencyPattern,
-        metricNamespace: InferenceAuditTrail.METRIC_NAMESPACE,
-        metricName: InferenceAuditTrail.OUTSIDE_ALLOWED_REGIONS_METRIC_NAME,
+        metricNamespace: this.metricNamespace,
+        metricName: AUDIT_METRIC_NAMES.outsideAllowedRegions,
         metricValue: '1',
         unit: cloudwatch.Unit.COUNT,
       });
-      this.residencyAlarm = new cloudwatch.Alarm(this, 'InferenceOutsideAllowedRegions', {
-        metric: this.metricInferencesOutsideAllowedRegions({ period: window }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        // No matching CloudTrail event publishes nothing: no data is no breach.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `Inference outside the allowed regions: a Bedrock call from ${this.sourceRegions.join(', ')} ran outside `
-          + `${this.allowedInferenceRegions.join(', ')}. First check: run the saved Logs Insights query "${props.queryName ?? 'Bedrock/Where inference ran'}" `
-          + `in ${this.region} for the profile, caller and inference region; a caller using another (for example global) profile, or a `
-          + 'profile whose destinations changed, are the usual causes. Then deny the region with an SCP (generate-scp).',
-      });
-      this.residencyAlarm.addAlarmAction(action);
-      this.residencyAlarm.addOkAction(action);
+      this.residencyAlarm = createResidencyAlarm(this, this.metricInferencesOutsideAllowedRegions({ period: window }),
+        this.allowedInferenceRegions, alarmContext);
+      notifyOnAlarmAndOk(this.topic, this.residencyAlarm);
     }
 
-    this.queryName = props.queryName ?? 'Bedrock/Where inference ran';
-    this.query = new logs.QueryDefinition(this, 'WhereInferenceRan', {
-      queryDefinitionName: this.queryName,
-      logGroups: [this.logGroup],
-      queryString: new logs.QueryString({
-        fields: [
-          'awsRegion as sourceRegion',
-          'coalesce(additionalEventData.inferenceRegion, awsRegion) as inferenceRegion',
-          'requestParameters.modelId as profile',
-          'userIdentity.arn as caller',
-        ],
-        filterStatements: [
-          'eventSource = "bedrock.amazonaws.com"',
-          `eventName in [${BEDROCK_INFERENCE_EVENT_NAMES.map(n => `"${n}"`).join(', ')}]`,
-        ],
-        statsStatements: ['count(*) as invocations, latest(@timestamp) as lastSeen by sourceRegion, inferenceRegion, profile, caller'],
-        sort: 'invocations desc',
-      }),
-    });
+    this.query = createWhereInferenceRanQuery(this, this.queryName, this.logGroup, AuditRecordRoot.CLOUDTRAIL);
   }
 
   /** Bedrock calls that ran outside `allowedInferenceRegions`, all source regions together (sum per 5 minutes by default). */
   public metricInferencesOutsideAllowedRegions(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: InferenceAuditTrail.METRIC_NAMESPACE,
-      metricName: InferenceAuditTrail.OUTSIDE_ALLOWED_REGIONS_METRIC_NAME,
+      namespace: this.metricNamespace,
+      metricName: AUDIT_METRIC_NAMES.outsideAllowedRegions,
       statistic: cloudwatch.Stats.SUM,
       period: Duration.minutes(5),
       region: this.region,
@@ -320,9 +298,9 @@ export class InferenceAuditTrail extends Construct {
   /** Bedrock calls made in `sourceRegion` that ran in another region (sum per 5 minutes by default). */
   public metricCrossRegionInferences(sourceRegion: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: InferenceAuditTrail.METRIC_NAMESPACE,
-      metricName: InferenceAuditTrail.METRIC_NAME,
-      dimensionsMap: { [InferenceAuditTrail.SOURCE_REGION_DIMENSION]: sourceRegion },
+      namespace: this.metricNamespace,
+      metricName: AUDIT_METRIC_NAMES.crossRegion,
+      dimensionsMap: { [SOURCE_REGION_DIMENSION]: sourceRegion },
       statistic: cloudwatch.Stats.SUM,
       period: Duration.minutes(5),
       region: this.region,

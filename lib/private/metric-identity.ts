@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { CANARY_METRIC_NAMES } from '../shared/canary-config';
 import { INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, INVOKER_SERVICE_DIMENSION } from '../shared/invoker-config';
 
 /**
@@ -43,6 +44,31 @@ export function invokerMetric(identity: InvokerMetricIdentity, metricName: strin
     statistic: cloudwatch.Stats.SUM,
     period: Duration.minutes(1),
     region: identity.storedInRegion,
+    ...options,
+  });
+}
+
+/** Every metric name the region canary publishes. */
+const KNOWN_CANARY_METRICS: readonly string[] = Object.values(CANARY_METRIC_NAMES);
+
+/**
+ * One of the region canary's metrics: the invoker's namespace and dimension set, `service` = the
+ * measured invoker's service name, `Region` = the region canary and invoker run in, where the metric is
+ * stored too (per minute, `Minimum` unless `options` say otherwise: one run per minute).
+ *
+ * @throws when `metricName` is not a metric the canary publishes
+ */
+export function canaryMetric(serviceName: string, region: string, metricName: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  if (!KNOWN_CANARY_METRICS.includes(metricName)) {
+    throw new Error(`Unknown canary metric '${metricName}'. Use one of: ${KNOWN_CANARY_METRICS.join(', ')}.`);
+  }
+  return new cloudwatch.Metric({
+    namespace: INVOKER_METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { [INVOKER_SERVICE_DIMENSION]: serviceName, Region: region },
+    statistic: cloudwatch.Stats.MINIMUM,
+    period: Duration.minutes(1),
+    region,
     ...options,
   });
 }

@@ -8,6 +8,7 @@ import { ArnParts, inferenceProfileArn, invokeStatements, StatementSpec } from '
 import { classifyModelReference, explainUnsupportedReference, ModelReferenceVocabulary } from './private/model-reference';
 import { ResidencyConstraint } from './residency-constraint';
 import { GEOGRAPHY_PREFIXES } from '../shared/invoker-config';
+import { UPDATE_PROFILES_EXAMPLE } from '../shared/package-cli';
 
 /** The destination regions of a profile from one source region. */
 export interface SourceRegionRoute {
@@ -263,7 +264,8 @@ export class CrossRegionInferenceProfile {
     if (!destinations) {
       throw new Error(`'${sourceRegion}' is not a source region of inference profile '${this.profileId}'. `
         + `Deploy to (or call from) one of: ${this.sourceRegions.join(', ')}; or, if AWS has added this source region, `
-        + 'refresh the catalog (`npx projen update-profiles`) or declare the profile with CrossRegionInferenceProfile.declare().');
+        + `refresh the catalog (\`${UPDATE_PROFILES_EXAMPLE}\`, then fromId(id, { catalog: InferenceProfileCatalog.fromFile('my-catalog.json') })) `
+        + 'or declare the profile with CrossRegionInferenceProfile.declare().');
     }
     return destinations;
   }

@@ -1,11 +1,14 @@
 import * as fs from 'fs';
 import { ALL_COMMERCIAL_REGIONS, bundledCatalog, CatalogDocument, CatalogProfileEntry, parseCatalog } from './private/catalog-document';
+import { UPDATE_PROFILES_EXAMPLE } from '../shared/package-cli';
 
 /**
  * A catalog of system-defined inference profiles and their destination regions per source region.
  *
  * The library ships a snapshot of AWS's tables (`lib/profiles/catalog.json`, with its source and
- * date); refresh it with `npx projen update-profiles`, or load your own with {@link fromFile}.
+ * date). For fresher data, write a catalog of your own from the Bedrock control plane with
+ * `npx cdk-bedrock-cross-region update-profiles --region <source-region> --out my-catalog.json` and load
+ * it with {@link fromFile}.
  */
 export class InferenceProfileCatalog {
   /** The catalog that ships with this library (read and indexed once). */
@@ -17,7 +20,7 @@ export class InferenceProfileCatalog {
 
   /**
    * A catalog read from a JSON file in the same format as the bundled one (for example the output
-   * of `npx projen update-profiles --out my-catalog.json`).
+   * of `npx cdk-bedrock-cross-region update-profiles --region <source-region> --out my-catalog.json`).
    */
   public static fromFile(filePath: string): InferenceProfileCatalog {
     let text: string;
@@ -98,7 +101,8 @@ export class InferenceProfileCatalog {
       throw new Error(`Inference profile '${profileId}' is not in the catalog (${this.source}, ${this.retrievedAt}). `
         + 'Declare it with CrossRegionInferenceProfile.declare({ profileId, routes: [{ sourceRegion, destinationRegions }] }) '
         + 'using the destinations that `aws bedrock get-inference-profile --region <source> --inference-profile-identifier '
-        + `${profileId}\` reports, or refresh the catalog with \`npx projen update-profiles\`.`);
+        + `${profileId}\` reports, or refresh the catalog with \`${UPDATE_PROFILES_EXAMPLE}\` and pass `
+        + '`{ catalog: InferenceProfileCatalog.fromFile(\'my-catalog.json\') }` to CrossRegionInferenceProfile.fromId().');
     }
     return entry;
   }

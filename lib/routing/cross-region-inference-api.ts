@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -10,20 +10,22 @@ import { RegionalInvoker } from '../invoker/regional-invoker';
 import { CrossRegionDashboard } from '../observability/cross-region-dashboard';
 import { DashboardHealthCheck } from '../observability/dashboard-inputs';
 import { InferenceAuditTrail } from '../observability/inference-audit-trail';
-import { routeEndpoint } from './private/dns-routing';
-import { roleOf } from './private/region-role';
-import { resolveHealthCheckSettings } from './private/resolved-health-check-settings';
-import { Runbook } from '../observability/private/runbook';
-import { Geography } from '../profiles/geography';
 import { AlarmTopics } from './private/alarm-topics';
+import { allowedInferenceRegionsFrom } from './private/audit-regions';
 import { checkEndpointsBehindDns, validateEndpointNames } from './private/endpoint-validation';
-import { FailoverTimeBreakdown, worstCaseFailoverTime } from './private/failover-time';
+import { FailoverTimeBreakdown, failoverTimes } from './private/failover-time';
 import { createHealthCheckAlarms } from './private/health-checks';
 import { deployRegion } from './private/regional-deployment';
 import { RoutedEndpoint } from './private/routed-endpoint';
 import { runbookModelOf, RunbookContext } from './private/runbook-model';
 import { createStackTopology } from './private/stack-topology';
-import { warnAtSynth } from './private/synth-warning';
+import { noteAtSynth, warnAtSynth } from './private/synth-warning';
+import { auditQueryName } from '../observability/private/audit-metrics';
+import { RegionalInferenceAudit } from '../observability/regional-inference-audit';
+import { routeEndpoint } from './private/dns-routing';
+import { roleOf } from './private/region-role';
+import { resolveHealthCheckSettings } from './private/resolved-health-check-settings';
+import { Runbook } from '../observability/private/runbook';
 
 /** Properties of a {@link CrossRegionInferenceApi}. */
 export interface CrossRegionInferenceApiProps {
@@ -55,7 +57,7 @@ export interface CrossRegionInferenceApiProps {
   /**
    * Health-check settings.
    *
-   * @default - 10 s HTTPS checks, 3 failures, 1-minute alarms on 5 errors or 10 throttles
+   * @default - HTTPS checks every 10 s (3 failures) and a canary every minute (2 failed runs of 3)
    */
   readonly healthChecks?: HealthCheckSettings;
 
@@ -69,7 +71,7 @@ export interface CrossRegionInferenceApiProps {
   /**
    * Dashboards, alarms, audit trail and runbooks.
    *
-   * @default - every alarm and a new audit trail, no e-mail subscription, no cost widgets
+   * @default - every alarm and an audit in each region, no e-mail subscription, no cost widgets
    */
   readonly operations?: OperationsOptions;
 
@@ -98,16 +100,29 @@ export class CrossRegionInferenceApi extends Construct {
   public readonly regions: string[];
   /**
    * Worst-case time for DNS to move clients off a failed region: the slower of the HTTPS check
-   * (interval x threshold) and the alarm checks (period x evaluation periods), plus the record TTL.
-   * Zero when DNS routing is off.
+   * (interval x threshold) and the canary (interval x failed runs + its timeout + metric delivery +
+   * Route 53's reading of the alarm, the last two estimates), plus the record TTL. Zero when DNS
+   * routing is off.
    */
   public readonly worstCaseFailoverTime: Duration;
   /** The failure-detection part of {@link worstCaseFailoverTime}. */
   public readonly failureDetectionTime: Duration;
+  /**
+   * Worst-case time for a recovered region to get its traffic back: the slower of the HTTPS check's
+   * recovery (interval x threshold passes) and the canary's (evaluation runs - failed runs + 1 good
+   * runs, plus timeout, metric delivery and Route 53's read), plus the record TTL. Zero when DNS
+   * routing is off.
+   */
+  public readonly failbackTime: Duration;
   /** The cross-region dashboard, in the routing stack. */
   public readonly dashboard: CrossRegionDashboard;
-  /** The audit trail (or the organisation trail's metric filters), in the routing stack, when enabled. */
+  /**
+   * The metric filters, alarms and query on the organisation trail's log group, in the routing stack
+   * (with `operations.existingTrailLogGroupName` only).
+   */
   public readonly auditTrail?: InferenceAuditTrail;
+  /** The audit of each region, in its regional stack (empty with an organisation trail's log group or with the audit off). */
+  public readonly regionalAudits: RegionalInferenceAudit[];
   /** The runbook files written into the cloud assembly, one per endpoint. */
   public readonly runbookFiles: string[];
   /** Alarms on each region's Route 53 health check (routing stack in us-east-1 only). */
@@ -164,25 +179,32 @@ export class CrossRegionInferenceApi extends Construct {
 
     let breakdown: FailoverTimeBreakdown | undefined;
     if (props.domain) {
-      breakdown = worstCaseFailoverTime({
+      breakdown = failoverTimes({
         healthCheckIntervalSeconds: settings.requestInterval.toSeconds(),
         healthCheckFailureThreshold: settings.failureThreshold,
-        alarmPeriodSeconds: settings.alarmPeriod.toSeconds(),
-        alarmEvaluationPeriods: settings.alarmEvaluationPeriods,
+        canaryIntervalSeconds: settings.canaryInterval.toSeconds(),
+        canaryTimeoutSeconds: Math.ceil(settings.canaryTimeout.toMilliseconds() / 1000),
+        canaryFailedRuns: settings.canaryFailedRuns,
+        canaryEvaluationRuns: settings.canaryEvaluationRuns,
         recordTtlSeconds: recordTtl.toSeconds(),
       });
       this.failureDetectionTime = Duration.seconds(breakdown.detectionSeconds);
       this.worstCaseFailoverTime = Duration.seconds(breakdown.worstCaseSeconds);
+      this.failbackTime = Duration.seconds(breakdown.failbackSeconds);
     } else {
       this.failureDetectionTime = Duration.seconds(0);
       this.worstCaseFailoverTime = Duration.seconds(0);
-      warnAtSynth(this.routingStack, 'dns-routing-off',
+      this.failbackTime = Duration.seconds(0);
+      // The props document this default; a choice, not a problem, so a note rather than a warning.
+      noteAtSynth(this.routingStack,
         'No domain given: DNS routing and health checks are off. Clients must call the regional endpoints (stack outputs) '
         + 'themselves; only the in-request fallback between regions protects them. Pass `domain: { zoneName, hostedZoneId }` '
         + 'to route with Route 53.');
     }
 
-    this.auditTrail = (operations.auditTrail ?? true) ? this.createAuditTrail(props.endpoints, operations) : undefined;
+    const audit = this.createAudit(props.endpoints, operations);
+    this.auditTrail = audit.trail;
+    this.regionalAudits = audit.regional;
     this.dashboard = this.createDashboard(routed, operations);
     const healthCheckAlarms = createHealthCheckAlarms(this.routingStack, routed, this.alarmTopics);
     this.healthCheckAlarms = healthCheckAlarms.map(({ alarm }) => alarm);
@@ -195,7 +217,9 @@ export class CrossRegionInferenceApi extends Construct {
       breakdown,
       healthCheckAlarms,
       auditTrail: this.auditTrail,
+      regionalAudits: this.regionalAudits,
       dashboardName: this.dashboardName,
+      bedrockModelIdDimension: operations.bedrockModelIdDimension,
     };
     this.runbookFiles = routed.map(endpoint => this.writeRunbook(endpoint, runbookContext));
   }
@@ -223,21 +247,56 @@ export class CrossRegionInferenceApi extends Construct {
     return stack;
   }
 
-  private createAuditTrail(endpoints: InferenceEndpointOptions[], operations: OperationsOptions): InferenceAuditTrail {
-    // Where inference may run: every destination of every profile from every planned source region
-    // (each already checked against the endpoint's residency rule). Global profiles can run anywhere.
-    const global = endpoints.some(e => e.profiles.some(p => p.geography === Geography.GLOBAL));
-    const destinations = endpoints.flatMap(e => e.profiles.flatMap(p => e.routing.regions.flatMap(r => p.destinationsFrom(r))));
-    const allowed = global ? undefined : [...new Set(destinations)].sort();
-    return new InferenceAuditTrail(this.routingStack, 'AuditTrail', {
-      sourceRegions: this.regions,
-      allowedInferenceRegions: allowed,
-      existingLogGroup: operations.existingTrailLogGroupName
-        ? logs.LogGroup.fromLogGroupName(this.routingStack, 'OrganizationTrailLogs', operations.existingTrailLogGroupName)
-        : undefined,
-      // One alarm topic per stack: the audit alarm shares the routing stack's.
-      topic: this.alarmTopics.of(this.routingStack),
+  /**
+   * The audit: a RegionalInferenceAudit in each regional stack (nothing leaves the source region), or
+   * the metric filters on an organisation trail's log group in the routing stack.
+   */
+  private createAudit(endpoints: InferenceEndpointOptions[], operations: OperationsOptions):
+  { trail?: InferenceAuditTrail; regional: RegionalInferenceAudit[] } {
+    const enabled = operations.auditTrail ?? true;
+    if (!enabled && (operations.createRegionalTrails || operations.existingTrailLogGroupName !== undefined)) {
+      throw new Error('operations.auditTrail is false, but createRegionalTrails or existingTrailLogGroupName is set: remove them, or turn the audit on.');
+    }
+    if (!enabled) {
+      return { regional: [] };
+    }
+    if (operations.existingTrailLogGroupName !== undefined) {
+      if (operations.createRegionalTrails) {
+        throw new Error('operations.createRegionalTrails and existingTrailLogGroupName exclude each other: an organisation trail that ships to '
+          + 'CloudWatch Logs already covers every region. Remove createRegionalTrails.');
+      }
+      const perRegion = this.regions.map(region => allowedInferenceRegionsFrom(endpoints, region));
+      return {
+        regional: [],
+        trail: new InferenceAuditTrail(this.routingStack, 'AuditTrail', {
+          sourceRegions: this.regions,
+          allowedInferenceRegions: perRegion.some(r => r === undefined) ? undefined : [...new Set(perRegion.flatMap(r => r!))].sort(),
+          existingLogGroup: logs.LogGroup.fromLogGroupName(this.routingStack, 'OrganizationTrailLogs', operations.existingTrailLogGroupName),
+          deploymentName: this.prefix,
+          queryName: auditQueryName(this.prefix, this.routingStack.region),
+          // One alarm topic per stack: the audit alarm shares the routing stack's.
+          topic: this.alarmTopics.of(this.routingStack),
+        }),
+      };
+    }
+    if (!operations.createRegionalTrails) {
+      // Information, not a warning: most accounts have such a trail, and `cdk synth --strict` must stay clean.
+      Annotations.of(this.routingStack).addInfo(`The audit of ${this.regions.join(', ')} reads the Bedrock calls CloudTrail delivers to `
+        + 'EventBridge in each region, which it does only while a trail logs management events there (EventBridge User Guide, "AWS service events '
+        + 'delivered via AWS CloudTrail"). If no organisation, Control Tower or other trail covers these regions, set '
+        + 'operations.createRegionalTrails: true (one single-region trail per region, its bucket in that region).');
+    }
+    const regional = this.regions.map(region => {
+      const stack = this.regionalStack(region);
+      return new RegionalInferenceAudit(stack, 'InferenceAudit', {
+        deploymentName: this.prefix,
+        allowedInferenceRegions: allowedInferenceRegionsFrom(endpoints, region),
+        createTrail: operations.createRegionalTrails ?? false,
+        // One alarm topic per stack: the audit alarms share the region's.
+        topic: this.alarmTopics.of(stack),
+      });
     });
+    return { regional };
   }
 
   private createDashboard(routed: RoutedEndpoint[], operations: OperationsOptions): CrossRegionDashboard {
@@ -249,7 +308,17 @@ export class CrossRegionInferenceApi extends Construct {
         .map(([region, check]): DashboardHealthCheck => ({ region, healthCheckId: check.healthCheckId, name: endpoint.name }))),
       prices: operations.prices,
       bedrockModelIdDimension: operations.bedrockModelIdDimension,
-      audit: this.auditTrail ? { region: this.routingStack.region, sourceRegions: this.regions } : undefined,
+      // The organisation trail's metrics in the routing region, or each source region's own.
+      audit: this.auditTrail ? {
+        region: this.auditTrail.region,
+        sourceRegions: this.regions,
+        metricNamespace: this.auditTrail.metricNamespace,
+        residencyCheck: this.auditTrail.residencyAlarm !== undefined,
+      } : this.regionalAudits.length > 0 ? {
+        sourceRegions: this.regions,
+        metricNamespace: this.regionalAudits[0].metricNamespace,
+        residencyCheck: this.regionalAudits.some(a => a.residencyAlarm !== undefined),
+      } : undefined,
     });
   }
 

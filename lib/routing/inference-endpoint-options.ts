@@ -1,5 +1,6 @@
 import { RoutingPattern } from './routing-pattern';
 import { InvokerSettings } from '../invoker/invoker-settings';
+import { RegionPerformanceBaseline } from '../observability/performance-baseline';
 import { CrossRegionInferenceProfile } from '../profiles/cross-region-inference-profile';
 
 /** One endpoint of the deployment: a hostname, the profiles it serves and how its traffic is routed. */
@@ -16,4 +17,12 @@ export interface InferenceEndpointOptions extends InvokerSettings {
    * @default - `<name>.<zoneName>`
    */
   readonly recordName?: string;
+
+  /**
+   * Expected latency and time to first token per region, printed in the runbook's baseline section
+   * next to the commands that read each region's real p50 and p99 of the last two weeks.
+   *
+   * @default - none: the runbook shows how to read them
+   */
+  readonly performanceBaselines?: RegionPerformanceBaseline[];
 }

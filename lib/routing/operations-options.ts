@@ -25,17 +25,38 @@ export interface OperationsOptions {
   readonly bedrockModelIdDimension?: BedrockModelIdDimension;
 
   /**
-   * Create a CloudTrail trail for the cross-region audit metric and query.
+   * Audit where inference ran. By default, a {@link RegionalInferenceAudit} in each regional stack: an
+   * EventBridge rule writes the Bedrock inference calls CloudTrail logs in that (source) region to a
+   * KMS-encrypted log group there, whose metric filters feed the residency and unusual-activity alarms
+   * of that region's alarm topic, plus a saved Logs Insights query. Nothing leaves the source region.
+   * Costs per region: CloudWatch Logs ingestion and storage of one event (a few KB) per Bedrock call,
+   * a few custom metrics, the alarms, one KMS key. EventBridge only receives these events while a trail
+   * logs management events in the region: the account's organisation or Control Tower trail, or
+   * `createRegionalTrails`; a synth message says so when neither is declared.
    *
    * @default true
    */
   readonly auditTrail?: boolean;
 
   /**
-   * Name of an existing log group, in the routing region, that an organisation trail delivers to; used
-   * instead of a new trail.
+   * Create a single-region CloudTrail trail in each source region's stack (management events, read
+   * and write, to a KMS-encrypted bucket in that region; nothing to CloudWatch Logs), for accounts
+   * whose regions no trail covers. The first copy of a region's management events is free; where
+   * another trail already logs them, this copy is charged per event (each Bedrock call is one), plus
+   * the bucket's storage. Not with `existingTrailLogGroupName`.
    *
-   * @default - a new multi-region trail (when `auditTrail` is true)
+   * @default false - rely on the account's trail
+   */
+  readonly createRegionalTrails?: boolean;
+
+  /**
+   * Name of an existing log group, in the routing region, that an organisation trail already delivers
+   * to: the audit's metric filters, alarms and query use it instead of the regional audits (an
+   * {@link InferenceAuditTrail} in the routing stack), and nothing new stores events. The data stays where
+   * the organisation's trail put it; the metrics are in the routing region, namespaced by the
+   * deployment's name prefix.
+   *
+   * @default - the regional audits (when `auditTrail` is true)
    */
   readonly existingTrailLogGroupName?: string;
 }

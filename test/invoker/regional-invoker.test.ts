@@ -90,7 +90,7 @@ describe('RegionalInvoker', () => {
       StageName: 'v1',
       TracingEnabled: true,
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
-      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR' })],
+      MethodSettings: Match.arrayWith([Match.objectLike({ ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR' })]),
     });
     template.hasResourceProperties('AWS::ApiGateway::Model', {
       Schema: Match.objectLike({ required: ['messages'] }),

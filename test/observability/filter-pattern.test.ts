@@ -19,6 +19,15 @@ describe('test-side filter pattern evaluator', () => {
     expect(matchesFilterPattern('{ $.n = "3" }', event)).toBe(false);
   });
 
+  test('reads paths nested several levels deep, as in an EventBridge event whose CloudTrail record is under detail', () => {
+    const eventBridge = { 'detail-type': 'AWS API Call via CloudTrail', 'detail': { awsRegion: 'eu-west-1', additionalEventData: { inferenceRegion: 'eu-west-3' } } };
+    expect(matchesFilterPattern('{ $.detail.additionalEventData.inferenceRegion = "eu-west-3" }', eventBridge)).toBe(true);
+    expect(matchesFilterPattern('{ $.detail.additionalEventData.inferenceRegion != "eu-west-3" }', eventBridge)).toBe(false);
+    // The record's fields are not at the root of the envelope.
+    expect(matchesFilterPattern('{ $.awsRegion = "eu-west-1" }', eventBridge)).toBe(false);
+    expect(matchesFilterPattern('{ $.additionalEventData.inferenceRegion = "*" }', eventBridge)).toBe(false);
+  });
+
   test('&& and || with parentheses', () => {
     expect(matchesFilterPattern('{ ($.a = "x") && (($.a = "q") || ($.nested.b = "eu-west-1")) }', event)).toBe(true);
     expect(matchesFilterPattern('{ ($.a = "x") && (($.a = "q") || ($.nested.b = "us-east-1")) }', event)).toBe(false);

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { InferenceAuditTrail, InferenceAuditTrailProps } from '../../lib';
-import { crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern } from '../../lib/observability/private/audit-patterns';
+import { crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern, inferencePattern } from '../../lib/observability/private/audit-patterns';
 import { matchesFilterPattern } from '../support/filter-pattern';
 import { nagFindings } from '../support/nag';
 
@@ -128,7 +128,8 @@ describe('InferenceAuditTrail', () => {
 
   test('one metric filter per source region, counting into the audit metric with a SourceRegion dimension', () => {
     const { template, audit } = build();
-    const filters = Object.values<any>(template.findResources('AWS::Logs::MetricFilter')).map(f => f.Properties);
+    const filters = Object.values<any>(template.findResources('AWS::Logs::MetricFilter')).map(f => f.Properties)
+      .filter(f => f.MetricTransformations[0].MetricName === 'CrossRegionInferences');
     expect(filters).toHaveLength(3);
     for (const [i, region] of ['eu-west-1', 'eu-central-1', 'ap-southeast-2'].entries()) {
       expect(filters[i].FilterPattern).toBe(crossRegionInferencePattern(region).logPatternString);
@@ -141,6 +142,41 @@ describe('InferenceAuditTrail', () => {
       }]);
     }
     expect(audit.metricCrossRegionInferences('eu-central-1').dimensions).toEqual({ SourceRegion: 'eu-central-1' });
+  });
+
+  test('one filter counts every inference by source and inference region', () => {
+    const { template } = build();
+    const filters = Object.values<any>(template.findResources('AWS::Logs::MetricFilter')).map(f => f.Properties)
+      .filter(f => f.MetricTransformations[0].MetricName === 'Inferences');
+    expect(filters).toHaveLength(1);
+    expect(filters[0].FilterPattern).toBe(inferencePattern(['eu-west-1', 'eu-central-1', 'ap-southeast-2']).logPatternString);
+    expect(filters[0].MetricTransformations[0].Dimensions).toEqual([
+      { Key: 'SourceRegion', Value: '$.awsRegion' }, { Key: 'InferenceRegion', Value: '$.additionalEventData.inferenceRegion' },
+    ]);
+  });
+
+  test('a deployment name puts every metric, filter and alarm in its own namespace', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Audit', { env: { account: '111111111111', region: 'us-east-1' } });
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Org', 'aws-cloudtrail-logs-org');
+    const make = (id: string, deploymentName: string) => new InferenceAuditTrail(stack, id, {
+      sourceRegions: ['us-east-1'],
+      existingLogGroup: logGroup,
+      deploymentName,
+      allowedInferenceRegions: ['us-east-1', 'us-west-2'],
+      queryName: `Bedrock/${deploymentName}/Where inference ran`,
+    });
+    const [a, b] = [make('A', 'BedrockUs'), make('B', 'BedrockEu')];
+    expect(a.metricNamespace).toBe('CdkBedrockCrossRegion/Audit/BedrockUs');
+    const template = Template.fromStack(stack);
+    const namespaces = Object.values<any>(template.findResources('AWS::Logs::MetricFilter')).map(f => f.Properties.MetricTransformations[0].MetricNamespace);
+    expect(namespaces.sort()).toEqual([...Array(3).fill('CdkBedrockCrossRegion/Audit/BedrockEu'), ...Array(3).fill('CdkBedrockCrossRegion/Audit/BedrockUs')]);
+    const residency = [a, b].map(audit =>
+      template.toJSON().Resources[stack.getLogicalId(audit.residencyAlarm!.node.defaultChild as any)].Properties.Namespace);
+    expect(residency).toEqual(['CdkBedrockCrossRegion/Audit/BedrockUs', 'CdkBedrockCrossRegion/Audit/BedrockEu']);
+    const queries = Object.values<any>(template.findResources('AWS::Logs::QueryDefinition')).map(q => q.Properties.Name);
+    expect(new Set(queries).size).toBe(2);
+    expect(() => make('C', 'a/b')).toThrow(/deploymentName must be/);
   });
 
   test('the unusual-activity alarm adds up every source region and, by default, compares the hourly count with its anomaly band', () => {
@@ -235,7 +271,7 @@ describe('InferenceAuditTrail', () => {
     template.resourceCountIs('AWS::CloudTrail::Trail', 0);
     template.resourceCountIs('AWS::S3::Bucket', 0);
     expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toContain('cloudtrail.amazonaws.com');
-    template.resourcePropertiesCountIs('AWS::Logs::MetricFilter', { LogGroupName: 'aws-cloudtrail-logs-org' }, 2);
+    template.resourcePropertiesCountIs('AWS::Logs::MetricFilter', { LogGroupName: 'aws-cloudtrail-logs-org' }, 3);
     template.hasResourceProperties('AWS::Logs::QueryDefinition', { LogGroupNames: ['aws-cloudtrail-logs-org'] });
     expect(audit.trail).toBeUndefined();
     expect(nagFindings(app)).toEqual([]);

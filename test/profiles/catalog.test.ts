@@ -62,6 +62,61 @@ describe('bundled catalog', () => {
   });
 });
 
+/** The catalog file as shipped, with its extra keys (the corrections and their sources). */
+const catalogFile = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'profiles', 'catalog.json'), 'utf-8')) as {
+  corrections: Array<{ id: string; was?: string; sources: string[]; unconfirmed?: string }>;
+};
+
+describe('catalog ids follow AWS\'s documented forms', () => {
+  // Bedrock's Claude model ids (Anthropic, "Model IDs and versioning"): before the 4.6 generation
+  // `anthropic.claude-<name>-<major>-<minor>-<YYYYMMDD>-v<n>:<m>` (Claude 3.x: `claude-<major>-<minor>-<name>-...`);
+  // from 4.6 on dateless `anthropic.claude-<name>-<major>-<minor>`, where Opus 4.6 is the last id with `-v1`.
+  const DATED = /^anthropic\.claude-(?:\d-(?:\d-)?)?[a-z]+(?:-\d+){0,2}-\d{8}-v\d+:\d+$/;
+  const DATELESS = /^anthropic\.claude-(opus|sonnet|haiku)-(\d+)-(\d+)(-v1)?$/;
+
+  test('Opus 4.6 is au.anthropic.claude-opus-4-6-v1 (the -v1 form), Sonnet 4.6 stays dateless without -v1', () => {
+    expect(catalog.has('au.anthropic.claude-opus-4-6-v1')).toBe(true);
+    expect(catalog.has('au.anthropic.claude-opus-4-6')).toBe(false);
+    expect(catalog.modelIdOf('au.anthropic.claude-opus-4-6-v1')).toBe('anthropic.claude-opus-4-6-v1');
+    expect(catalog.has('au.anthropic.claude-sonnet-4-6')).toBe(true);
+    expect(catalog.has('au.anthropic.claude-sonnet-4-6-v1')).toBe(false);
+    // The AU destinations (AWS NZ blog): Sydney and Melbourne stay in Australia, Auckland adds itself.
+    const opus = CrossRegionInferenceProfile.fromId('au.anthropic.claude-opus-4-6-v1');
+    expect(opus.sourceRegions).toEqual(['ap-southeast-2', 'ap-southeast-4', 'ap-southeast-6']);
+    expect(opus.destinationsFrom('ap-southeast-2')).toEqual(['ap-southeast-2', 'ap-southeast-4']);
+    expect(opus.destinationsFrom('ap-southeast-6')).toEqual(['ap-southeast-2', 'ap-southeast-4', 'ap-southeast-6']);
+  });
+
+  test('every Anthropic model id has the dated -v<n>:<m> form or the dateless form, with -v1 exactly for Opus 4.6', () => {
+    const offenders = catalog.profileIds.map(id => catalog.modelIdOf(id)).filter(modelId => modelId.startsWith('anthropic.')).filter(modelId => {
+      if (DATED.test(modelId)) { return false; }
+      const dateless = DATELESS.exec(modelId);
+      if (!dateless) { return true; }
+      const [, name, major, minor, v1] = dateless;
+      const beforeDateless = Number(major) < 4 || (Number(major) === 4 && Number(minor) < 6);
+      return beforeDateless || (name === 'opus' && major === '4' && minor === '6') !== (v1 !== undefined);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  test('every other model id ends with its :<version>', () => {
+    const offenders = catalog.profileIds.map(id => catalog.modelIdOf(id))
+      .filter(modelId => !modelId.startsWith('anthropic.') && !/:\d+$/.test(modelId));
+    expect(offenders).toEqual([]);
+  });
+
+  test('every correction is applied, names its sources, and its old id is gone', () => {
+    expect(catalogFile.corrections.length).toBeGreaterThan(0);
+    for (const correction of catalogFile.corrections) {
+      expect(catalog.has(correction.id)).toBe(true);
+      expect(correction.sources.length).toBeGreaterThan(0);
+      if (correction.was !== undefined) {
+        expect(catalog.has(correction.was)).toBe(false);
+      }
+    }
+  });
+});
+
 describe('looking profiles up', () => {
   test('an unknown id fails with how to declare it', () => {
     expect(() => CrossRegionInferenceProfile.fromId('eu.example.unreleased-model-v1:0'))

@@ -74,16 +74,16 @@ describe('active–passive', () => {
   test('failover records: PRIMARY and SECONDARY per level, chained for further secondaries', () => {
     const rs = records(api.routingStack);
     expect(rs.map(r => [r.Name, r.Type, r.Failover, r.SetIdentifier, r.ResourceRecords[0], r.TTL])).toEqual([
-      ['chat.example.com.', 'CNAME', 'PRIMARY', 'eu-west-1-primary', 'eu-west-1.chat.example.com', '30'],
+      ['chat.example.com.', 'CNAME', 'PRIMARY', 'eu-west-1-primary', 'eu-west-1.shared.chat.example.com', '30'],
       ['chat.example.com.', 'CNAME', 'SECONDARY', 'failover-1', 'failover-1.chat.example.com', '30'],
-      ['failover-1.chat.example.com.', 'CNAME', 'PRIMARY', 'eu-central-1-primary', 'eu-central-1.chat.example.com', '30'],
-      ['failover-1.chat.example.com.', 'CNAME', 'SECONDARY', 'eu-west-3-secondary', 'eu-west-3.chat.example.com', '30'],
+      ['failover-1.chat.example.com.', 'CNAME', 'PRIMARY', 'eu-central-1-primary', 'eu-central-1.shared.chat.example.com', '30'],
+      ['failover-1.chat.example.com.', 'CNAME', 'SECONDARY', 'eu-west-3-secondary', 'eu-west-3.shared.chat.example.com', '30'],
     ]);
     expect(rs.filter(r => r.HealthCheckId)).toHaveLength(3);
     expect(rs.find(r => r.SetIdentifier === 'failover-1').HealthCheckId).toBeUndefined();
   });
 
-  test('a region is healthy only if /health answers and Bedrock neither errors nor throttles there', () => {
+  test('a region is healthy only if /health answers and its Bedrock canary succeeds there', () => {
     routing.hasResourceProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: {
         Type: 'HTTPS',
@@ -98,36 +98,28 @@ describe('active–passive', () => {
     routing.hasResourceProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: {
         Type: 'CLOUDWATCH_METRIC',
-        AlarmIdentifier: { Name: 'Bedrock-chat-eu-central-1-bedrock-errors', Region: 'eu-central-1' },
-        // The error metrics have no data while a region is healthy or out of DNS: no data must read as healthy.
-        InsufficientDataHealthStatus: 'Healthy',
+        AlarmIdentifier: { Name: 'Bedrock-chat-eu-central-1-bedrock-canary', Region: 'eu-central-1' },
+        // The canary reports every minute whatever the traffic: no data means it could not, and is not health.
+        InsufficientDataHealthStatus: 'Unhealthy',
       },
-    });
-    routing.hasResourceProperties('AWS::Route53::HealthCheck', {
-      HealthCheckConfig: { Type: 'CLOUDWATCH_METRIC', AlarmIdentifier: { Name: 'Bedrock-chat-eu-west-3-bedrock-throttles', Region: 'eu-west-3' } },
     });
     const calculated = Object.values<any>(routing.findResources('AWS::Route53::HealthCheck'))
       .filter(h => h.Properties.HealthCheckConfig.Type === 'CALCULATED').map(h => h.Properties.HealthCheckConfig);
     expect(calculated).toHaveLength(3);
-    expect(calculated.every(c => c.HealthThreshold === 3 && c.ChildHealthChecks.length === 3)).toBe(true);
-    routing.resourceCountIs('AWS::Route53::HealthCheck', 12);
+    expect(calculated.every(c => c.HealthThreshold === 2 && c.ChildHealthChecks.length === 2)).toBe(true);
+    routing.resourceCountIs('AWS::Route53::HealthCheck', 9);
   });
 
-  test('the alarms the health checks follow exist in each region, on the invoker\'s own metrics, standard resolution, no percentiles', () => {
+  test('the alarm the health check follows is the canary\'s, in each region, standard resolution, no percentiles', () => {
     const regional = Template.fromStack(api.regionalStack('eu-central-1'));
     regional.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'Bedrock-chat-eu-central-1-bedrock-errors',
+      AlarmName: 'Bedrock-chat-eu-central-1-bedrock-canary',
       Namespace: 'CdkBedrockCrossRegion/Invoker',
-      MetricName: 'Errors',
+      MetricName: 'CanarySuccess',
       Dimensions: Match.arrayWith([{ Name: 'Region', Value: 'eu-central-1' }, { Name: 'service', Value: 'Bedrock-chat' }]),
-      Statistic: 'Sum',
+      Statistic: 'Minimum',
       Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 5,
-      TreatMissingData: 'notBreaching',
-    });
-    regional.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'Bedrock-chat-eu-central-1-bedrock-throttles', MetricName: 'Throttles', Threshold: 10,
+      TreatMissingData: 'breaching',
     });
   });
 
@@ -150,9 +142,12 @@ describe('active–passive', () => {
     }
   });
 
-  test('the worst-case failover time is computed from the configuration: 90 s with the defaults', () => {
-    expect(api.failureDetectionTime.toSeconds()).toBe(60);
-    expect(api.worstCaseFailoverTime.toSeconds()).toBe(90);
+  test('the worst-case failover and fail-back times are computed from the configuration: 280 s each with the defaults', () => {
+    // Canary: 2 failed runs x 60 s + 10 s timeout + 60 s metric delivery + 60 s Route 53's read; the HTTPS check's 30 s is faster.
+    expect(api.failureDetectionTime.toSeconds()).toBe(250);
+    expect(api.worstCaseFailoverTime.toSeconds()).toBe(280);
+    // Back: 3 - 2 + 1 = 2 good runs x 60 s + the same 130 s of lag, + 30 s TTL.
+    expect(api.failbackTime.toSeconds()).toBe(280);
   });
 
   test('passes the cdk-nag rule packs on every stack', () => {
@@ -167,9 +162,9 @@ describe('active–active', () => {
     });
     const rs = records(api.routingStack);
     expect(rs.map(r => [r.Name, r.Region, r.SetIdentifier, r.ResourceRecords[0]])).toEqual([
-      ['chat.example.com.', 'us-east-1', 'us-east-1', 'us-east-1.chat.example.com'],
-      ['chat.example.com.', 'us-east-2', 'us-east-2', 'us-east-2.chat.example.com'],
-      ['chat.example.com.', 'us-west-2', 'us-west-2', 'us-west-2.chat.example.com'],
+      ['chat.example.com.', 'us-east-1', 'us-east-1', 'us-east-1.shared.chat.example.com'],
+      ['chat.example.com.', 'us-east-2', 'us-east-2', 'us-east-2.shared.chat.example.com'],
+      ['chat.example.com.', 'us-west-2', 'us-west-2', 'us-west-2.shared.chat.example.com'],
     ]);
     expect(rs.every(r => r.HealthCheckId && !r.Failover)).toBe(true);
     expect(api.invoker('chat', 'us-east-2').regionPlan).toEqual(['us-east-2', 'us-east-1', 'us-west-2']);
@@ -197,7 +192,8 @@ describe('hybrid', () => {
     expect(rs.filter(r => r.Name === 'chat.example.com.').every(r => r.Region)).toBe(true);
     expect(rs.filter(r => r.Name === 'batch.example.com.').map(r => r.Failover)).toEqual(['PRIMARY', 'SECONDARY']);
     expect(api.invoker('batch', 'us-west-2').regionPlan).toEqual(['us-west-2', 'us-east-1']);
-    Template.fromStack(api.regionalStack('us-east-1')).resourceCountIs('AWS::Lambda::Function', 2);
+    // An invoker and a canary per endpoint.
+    Template.fromStack(api.regionalStack('us-east-1')).resourceCountIs('AWS::Lambda::Function', 4);
   });
 
   test('passes the cdk-nag rule packs', () => {
@@ -206,9 +202,10 @@ describe('hybrid', () => {
 });
 
 describe('without a hosted zone', () => {
-  test('still deploys the invokers, outputs the regional endpoints and warns that DNS routing is off', () => {
+  test('still deploys the invokers, outputs the regional endpoints and notes that DNS routing is off (a documented choice: info, not a warning)', () => {
     const { api } = deploy({ domain: undefined });
-    Annotations.fromStack(api.routingStack).hasWarning('*', Match.stringLikeRegexp('DNS routing and health checks are off'));
+    Annotations.fromStack(api.routingStack).hasInfo('*', Match.stringLikeRegexp('DNS routing and health checks are off'));
+    expect(Annotations.fromStack(api.routingStack).findWarning('*', Match.stringLikeRegexp('DNS routing'))).toHaveLength(0);
     Template.fromStack(api.regionalStack('eu-west-1')).hasOutput('chatRegionalUrl', {});
     Template.fromStack(api.routingStack).resourceCountIs('AWS::Route53::RecordSet', 0);
     Template.fromStack(api.regionalStack('eu-west-1')).resourceCountIs('AWS::CertificateManager::Certificate', 0);
@@ -217,13 +214,21 @@ describe('without a hosted zone', () => {
 });
 
 describe('failover time follows the configuration', () => {
-  test('slower health checks and longer alarms', () => {
+  test('a slow HTTPS check becomes the slower child', () => {
+    const { api } = deploy({ healthChecks: { requestInterval: Duration.seconds(30), failureThreshold: 10 }, recordTtl: Duration.seconds(60) });
+    expect(api.failureDetectionTime.toSeconds()).toBe(300);
+    expect(api.worstCaseFailoverTime.toSeconds()).toBe(360);
+    expect(api.failbackTime.toSeconds()).toBe(360);
+  });
+
+  test('a slower canary that alarms on one failed run of three', () => {
     const { api } = deploy({
-      healthChecks: { requestInterval: Duration.seconds(30), failureThreshold: 5, alarmPeriod: Duration.minutes(1), alarmEvaluationPeriods: 2 },
+      healthChecks: { canaryInterval: Duration.minutes(2), canaryTimeout: Duration.seconds(5), canaryFailedRuns: 1, canaryEvaluationRuns: 3 },
       recordTtl: Duration.seconds(60),
     });
-    expect(api.failureDetectionTime.toSeconds()).toBe(150);
-    expect(api.worstCaseFailoverTime.toSeconds()).toBe(210);
+    expect(api.failureDetectionTime.toSeconds()).toBe(120 + 5 + 60 + 60);
+    expect(api.worstCaseFailoverTime.toSeconds()).toBe(245 + 60);
+    expect(api.failbackTime.toSeconds()).toBe(3 * 120 + 125 + 60);
   });
 });
 
@@ -246,8 +251,8 @@ describe('validation', () => {
     ['duplicate endpoint names', () => deploy({ endpoints: [...endpoint(RoutingPattern.activeActiveLatency(['eu-west-1', 'eu-central-1'])), ...endpoint(RoutingPattern.activeActiveLatency(['eu-west-1', 'eu-central-1']))] }), /'chat' is used twice/],
     ['a 20 s health-check interval', () => deploy({ healthChecks: { requestInterval: Duration.seconds(20) } }), /must be 10 or 30 seconds/],
     ['a failure threshold of 11', () => deploy({ healthChecks: { failureThreshold: 11 } }), /failureThreshold must be a whole number from 1 to 10/],
-    ['a high-resolution alarm period', () => deploy({ healthChecks: { alarmPeriod: Duration.seconds(30) } }), /alarmPeriod must be a whole number of minutes.*standard-resolution/],
-    ['a zero error threshold', () => deploy({ healthChecks: { errorThreshold: 0 } }), /errorThreshold must be a whole number of at least 1/],
+    ['a high-resolution canary interval', () => deploy({ healthChecks: { canaryInterval: Duration.seconds(30) } }), /canaryInterval must be a whole number of minutes.*standard-resolution/],
+    ['zero failed canary runs', () => deploy({ healthChecks: { canaryFailedRuns: 0 } }), /canaryFailedRuns must be a whole number of at least 1/],
     ['a record name outside the zone', () => deploy({ endpoints: [{ ...endpoint(LATENCY)[0], recordName: 'chat.example.org' }] }),
       /recordName 'chat.example.org' must be a name inside the zone 'example.com' and not its apex/],
     ['the zone apex as record name', () => deploy({ endpoints: [{ ...endpoint(LATENCY)[0], recordName: 'example.com.' }] }),
@@ -304,7 +309,7 @@ describe('operations', () => {
     Template.fromStack(api.routingStack).resourceCountIs('AWS::SNS::Subscription', 1);
   });
 
-  test('the routing stack holds the dashboard over every region and the audit trail', () => {
+  test('the routing stack holds the dashboard over every region; the audit is in each source region, with no trail', () => {
     const { api } = deploy();
     const routing = Template.fromStack(api.routingStack);
     routing.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
@@ -328,17 +333,21 @@ describe('operations', () => {
       }
     }
     expect([...new Set(served.map(m => m.region))].sort()).toEqual([...api.regions].sort());
-    routing.hasResourceProperties('AWS::CloudTrail::Trail', { IsMultiRegionTrail: true, EnableLogFileValidation: true });
-    expect(api.auditTrail?.sourceRegions).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
+    routing.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    expect(api.auditTrail).toBeUndefined();
+    expect(api.regionalAudits.map(audit => audit.region)).toEqual(['eu-west-1', 'eu-central-1', 'eu-west-3']);
   });
 
-  test('the audit trail checks residency: inference may run only in the destinations of the endpoints\' profiles', () => {
+  test('each source region\'s audit checks residency: inference may run only in the destinations of the profiles from that region', () => {
     const { api } = deploy();
-    const expected = [...new Set(['eu-west-1', 'eu-central-1', 'eu-west-3'].flatMap(region => EU.destinationsFrom(region)))].sort();
-    expect(api.auditTrail!.allowedInferenceRegions).toEqual(expected);
-    expect(expected).toContain('eu-north-1');
-    expect(expected.every(region => region.startsWith('eu-'))).toBe(true);
-    expect(api.auditTrail!.residencyAlarm).toBeDefined();
+    expect(api.regionalAudits).toHaveLength(3);
+    for (const audit of api.regionalAudits) {
+      const expected = [...new Set(EU.destinationsFrom(audit.region))].sort();
+      expect(audit.allowedInferenceRegions).toEqual(expected);
+      expect(expected.every(region => region.startsWith('eu-'))).toBe(true);
+      expect(audit.residencyAlarm).toBeDefined();
+    }
+    expect(api.regionalAudits.flatMap(audit => audit.allowedInferenceRegions ?? [])).toContain('eu-north-1');
   });
 
   test('an organisation trail replaces the new trail; the audit can be switched off', () => {
@@ -356,13 +365,13 @@ describe('operations', () => {
     expect(api.runbookFiles).toEqual(['Bedrock-chat.runbook.md']);
     const text = fs.readFileSync(path.join(assembly.directory, 'Bedrock-chat.runbook.md'), 'utf-8');
     expect(text).toMatch(/active-passive/i);
-    expect(text).toMatch(/90 s/);
+    expect(text).toMatch(/280 s/);
     for (const region of api.regions) {
       expect(text).toContain(region);
     }
     expect(text).toMatch(/update-health-check/);
-    expect(text).toMatch(/\| Detection: the slower of the two \| 60 \|/);
-    expect(text).toContain('### Route 53 health check of eu-central-1 unhealthy (us-east-1)');
+    expect(text).toMatch(/\| Detection: the slower of the HTTPS check and the canary \| 250 \|/);
+    expect(text).toContain('### Route 53 health check unhealthy');
     expect(text).toContain('### Unusual cross-region activity');
   });
 });

@@ -31,7 +31,16 @@ export function apiGatewayAccountSettings(stack: Stack): Construct {
     })],
   });
   policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
-  new apigateway.CfnAccount(scope, 'Account', { cloudWatchRoleArn: role.roleArn });
+  const account = new apigateway.CfnAccount(scope, 'Account', { cloudWatchRoleArn: role.roleArn });
+  // The role's ARN alone orders the Account after the role, not after the policy that gives the role its
+  // permissions (a separate AWS::IAM::ManagedPolicy attached through its Roles). API Gateway checks the
+  // role when the setting is made and rejects it while the policy is missing: "The role ARN does not have
+  // required permissions configured. Please grant trust permission for API Gateway and add the required
+  // role policy." The CloudFormation team's note on that race: "The Account resource needs to depend on
+  // the Api, the Role, and the Policy" (aws-cloudformation/rain issue #163). Between the Account and the
+  // APIs the order is the other way here: each stage with logging needs the setting, so it depends on the
+  // Account (createRestApi). The role needs no DependsOn: the ARN's GetAtt already orders it (cfn-lint W3005).
+  account.node.addDependency(policy);
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 'API Gateway names its execution log groups itself (API-Gateway-Execution-Logs_<api-id>/<stage>) and this account-level '

@@ -35,7 +35,7 @@ export function acknowledgeInvokerFindings(scope: RegionalInvoker, authorization
   ack(scope.api, 'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted', 'Responses are model generations per request and must not be cached; caching is also incompatible with response streaming.');
   ack(scope.api, 'HIPAA.Security-APIGWCacheEnabledAndEncrypted', 'Responses are per-request model generations and must not be cached; caching is incompatible with response streaming.');
   const health = scope.api.root.getResource('health')!.node.findChild('GET');
-  ack(health, 'AwsSolutions-APIG4', 'Route 53 health checkers cannot sign requests: /health is public, calls no model and returns only the region plan and breaker states.');
+  ack(health, 'AwsSolutions-APIG4', 'Route 53 health checkers cannot sign requests: /health is public, answered by API Gateway itself (MOCK integration) with its status and region; it calls no function and no model.');
   ack(health, 'AwsSolutions-COG4', 'Route 53 health checkers cannot present Cognito tokens; /health calls no model.');
   for (const route of ['converse', 'converse-stream', 'invoke']) {
     const method = scope.api.root.getResource(route)!.node.findChild('POST');

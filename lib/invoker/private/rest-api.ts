@@ -4,15 +4,21 @@ import { InvokerAuthorization, InvokerAuthorizationKind } from '../invoker-autho
 import { InvokerSettings } from '../invoker-settings';
 import type { RegionalInvoker } from '../regional-invoker';
 import { apiGatewayAccountSettings } from './api-gateway-account';
+import { addHealthRoute, healthMethodOptions } from './health-route';
 import { TimeoutBudget } from './timeout-budget';
 
 /**
- * The invoker's regional REST API (`Api`): its stage with throttling, access logs and tracing, and
- * gateway responses in the handler's error shape. Depends on the stack's API Gateway account logging
- * settings unless the settings say something else manages them.
+ * The invoker's regional REST API (construct id `Api`, named after the invoker's `serviceName`): its stage
+ * with throttling (and `GET /health`'s own), access logs and tracing, and gateway responses in the
+ * handler's error shape. Depends on the stack's API Gateway account logging settings unless the settings
+ * say something else manages them.
  */
 export function createRestApi(scope: RegionalInvoker, settings: InvokerSettings, tracing: boolean): apigateway.RestApi {
   const api = new apigateway.RestApi(scope, 'Api', {
+    // API Gateway's metrics are keyed by ApiName (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html):
+    // APIs of one name in one account and region share one series, so each invoker's API carries its own
+    // name, the one its alarms read through `api.metricServerError()`.
+    restApiName: scope.serviceName,
     description: `Bedrock cross-region invoker (${scope.profiles.map(p => p.profileId).join(', ')})`,
     endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
     // The account-level logging role is created below with an inline policy instead of the AWS managed one.
@@ -27,6 +33,7 @@ export function createRestApi(scope: RegionalInvoker, settings: InvokerSettings,
       dataTraceEnabled: false,
       metricsEnabled: true,
       tracingEnabled: tracing,
+      methodOptions: healthMethodOptions(),
     },
   });
   shapeGatewayResponses(api);
@@ -38,9 +45,9 @@ export function createRestApi(scope: RegionalInvoker, settings: InvokerSettings,
 }
 
 /**
- * The routes of the invoker's API, all proxied to its function with streamed responses:
- * `POST /converse`, `POST /converse-stream` (body checked against the Converse request model) and
- * `POST /invoke`, protected as `authorization` says; and the public `GET /health`.
+ * The routes of the invoker's API: `POST /converse`, `POST /converse-stream` (body checked against the
+ * Converse request model) and `POST /invoke`, proxied to its function with streamed responses and
+ * protected as `authorization` says; and the public `GET /health`, answered by API Gateway itself.
  */
 export function addInvokerRoutes(scope: RegionalInvoker, authorization: InvokerAuthorization, budget: TimeoutBudget): void {
   const api = scope.api;
@@ -80,8 +87,7 @@ export function addInvokerRoutes(scope: RegionalInvoker, authorization: InvokerA
     requestValidator: bodyValidator,
     requestParameters: { 'method.request.querystring.modelId': false },
   });
-  // Route 53 health checkers cannot sign requests or send API keys: /health is public and calls no model.
-  api.root.addResource('health').addMethod('GET', integration, { authorizationType: apigateway.AuthorizationType.NONE });
+  addHealthRoute(api, Stack.of(scope).region);
 }
 
 /**

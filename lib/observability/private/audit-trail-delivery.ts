@@ -6,9 +6,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { allowCloudWatchLogsToUseKey } from '../../private/cloudwatch-logs-key-access';
-import { InferenceAuditTrail } from '../inference-audit-trail';
 
-/** The settings of the trail an {@link InferenceAuditTrail} creates when it is given no log group. */
+/*
+ * The trails the audit constructs can create: the multi-region trail of an InferenceAuditTrail given
+ * no log group, and the single-region trail of a RegionalInferenceAudit with `createTrail`; with their
+ * KMS key and hardened bucket.
+ */
+
+/** The settings of the trail an InferenceAuditTrail creates when it is given no log group. */
 export interface AuditTrailDeliveryOptions {
   /** The key of the trail, its bucket and its log group; a new key when undefined. */
   readonly encryptionKey?: kms.IKey;
@@ -29,9 +34,9 @@ export interface AuditTrailDelivery {
  * A new multi-region trail of every management event, delivering to an encrypted bucket (with its
  * server access log bucket) and to a new CloudWatch Logs log group, created in `scope`.
  */
-export function createAuditTrailDelivery(scope: InferenceAuditTrail, options: AuditTrailDeliveryOptions): AuditTrailDelivery {
+export function createAuditTrailDelivery(scope: Construct, options: AuditTrailDeliveryOptions): AuditTrailDelivery {
   const removalPolicy = options.removalPolicy;
-  const encryptionKey = options.encryptionKey ?? createKey(scope, removalPolicy);
+  const encryptionKey = options.encryptionKey ?? createAuditKey(scope, removalPolicy, true);
   const logGroup = new logs.LogGroup(scope, 'Logs', {
     retention: options.logRetention,
     encryptionKey,
@@ -52,12 +57,55 @@ export function createAuditTrailDelivery(scope: InferenceAuditTrail, options: Au
   return { encryptionKey, logGroup, bucket, trail };
 }
 
-function createKey(scope: InferenceAuditTrail, removalPolicy: RemovalPolicy): kms.Key {
+/** The settings of the single-region trail of a RegionalInferenceAudit. */
+export interface RegionalTrailOptions {
+  /** The key of the trail and its bucket (its policy must let CloudTrail use it). */
+  readonly encryptionKey: kms.IKey;
+  readonly logFileRetention: Duration;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * A single-region trail of this region's management events, to an encrypted bucket in this region,
+ * created in `scope`. It exists so that CloudTrail delivers Bedrock's calls to EventBridge here ("To
+ * record events with one of the CloudTrail detail-type values, you must enable a CloudTrail trail with
+ * logging", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html);
+ * it sends nothing to CloudWatch Logs, and nothing leaves the region. Read-only events are logged
+ * too: published InvokeModel records carry `"readOnly": true`.
+ */
+export function createRegionalTrail(scope: Construct, options: RegionalTrailOptions): { bucket: s3.Bucket; trail: cloudtrail.Trail } {
+  const bucket = createBucket(scope, options.encryptionKey, options.logFileRetention, options.removalPolicy);
+  const trail = new cloudtrail.Trail(scope, 'Trail', {
+    isMultiRegionTrail: false,
+    includeGlobalServiceEvents: false,
+    enableFileValidation: true,
+    managementEvents: cloudtrail.ReadWriteType.ALL,
+    encryptionKey: options.encryptionKey,
+    bucket,
+    sendToCloudWatchLogs: false,
+  });
+  const reason = 'This single-region trail exists so that CloudTrail delivers Bedrock calls to EventBridge in this region; the audit\'s rule '
+    + 'writes only the Bedrock inference events to an encrypted CloudWatch Logs log group here. Copying every management event of the region '
+    + 'to CloudWatch Logs would be paid per GB for events the audit never reads.';
+  Validations.of(trail).acknowledge({ id: 'NIST.800.53.R5-CloudTrailCloudWatchLogsEnabled', reason });
+  Validations.of(trail).acknowledge({ id: 'HIPAA.Security-CloudTrailCloudWatchLogsEnabled', reason });
+  return { bucket, trail };
+}
+
+/**
+ * The audit's KMS key (construct id `Key`, rotation on) with CloudWatch Logs allowed to use it and,
+ * when `cloudTrail`, CloudTrail too.
+ */
+export function createAuditKey(scope: Construct, removalPolicy: RemovalPolicy, cloudTrail: boolean): kms.Key {
   const key = new kms.Key(scope, 'Key', {
     enableKeyRotation: true,
-    description: 'Encrypts the Bedrock audit trail, its bucket and its log group',
+    description: cloudTrail ? 'Encrypts the Bedrock audit trail, its bucket and its log group' : 'Encrypts the Bedrock audit log group',
     removalPolicy,
   });
+  allowCloudWatchLogsToUseKey(key);
+  if (!cloudTrail) {
+    return key;
+  }
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'AllowCloudTrailToEncryptLogs',
     principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
@@ -74,11 +122,10 @@ function createKey(scope: InferenceAuditTrail, removalPolicy: RemovalPolicy): km
     actions: ['kms:DescribeKey'],
     resources: ['*'],
   }));
-  allowCloudWatchLogsToUseKey(key);
   return key;
 }
 
-function createBucket(scope: InferenceAuditTrail, key: kms.IKey, retention: Duration, removalPolicy: RemovalPolicy): s3.Bucket {
+function createBucket(scope: Construct, key: kms.IKey, retention: Duration, removalPolicy: RemovalPolicy): s3.Bucket {
   // S3 server access logs can only be delivered to a bucket with SSE-S3 default encryption.
   const accessLogs = new s3.Bucket(scope, 'AccessLogs', {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

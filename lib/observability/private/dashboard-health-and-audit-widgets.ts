@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { AUDIT_METRIC_NAMES, AUDIT_METRIC_NAMESPACE, INFERENCE_REGION_DIMENSION, SOURCE_REGION_DIMENSION } from './audit-metrics';
 import { healthCheckStatusMetric } from '../../private/metric-identity';
 import { DashboardAudit, DashboardHealthCheck } from '../dashboard-inputs';
-import { InferenceAuditTrail } from '../inference-audit-trail';
 
 /** The status of the Route 53 health checks (read in the one region Route 53 publishes them). */
 export function healthCheckWidget(healthChecks: DashboardHealthCheck[]): cloudwatch.GraphWidget {
@@ -16,21 +16,63 @@ export function healthCheckWidget(healthChecks: DashboardHealthCheck[]): cloudwa
   });
 }
 
-/** The audit trail's count of inference that ran outside its source region, per source region. */
-export function auditWidget(audit: DashboardAudit): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({
-    title: 'Inference that ran outside its source region (CloudTrail, delayed ~5-15 min)',
-    left: audit.sourceRegions.map(source => new cloudwatch.Metric({
-      namespace: InferenceAuditTrail.METRIC_NAMESPACE,
-      metricName: InferenceAuditTrail.METRIC_NAME,
-      dimensionsMap: { [InferenceAuditTrail.SOURCE_REGION_DIMENSION]: source },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-      region: audit.region,
-      label: `called in ${source}, ran elsewhere`,
-    })),
-    stacked: true,
-    width: 12,
-    leftYAxis: { min: 0, showUnits: false },
-  });
+/**
+ * The audit widgets: inference that ran outside its source region, where inference ran, and (with a
+ * residency check) inference outside the allowed regions; each source region's metrics read in the
+ * region that stores them (a dashboard reads other regions' metrics with `region` on the metric).
+ */
+export function auditWidgets(audit: DashboardAudit): cloudwatch.GraphWidget[] {
+  const namespace = audit.metricNamespace ?? AUDIT_METRIC_NAMESPACE;
+  const storedIn = (source: string) => audit.region ?? source;
+  const period = Duration.minutes(5);
+  const widgets = [
+    new cloudwatch.GraphWidget({
+      title: 'Inference that ran outside its source region (CloudTrail, delayed minutes)',
+      left: audit.sourceRegions.map(source => new cloudwatch.Metric({
+        namespace,
+        metricName: AUDIT_METRIC_NAMES.crossRegion,
+        dimensionsMap: { [SOURCE_REGION_DIMENSION]: source },
+        statistic: cloudwatch.Stats.SUM,
+        period,
+        region: storedIn(source),
+        label: `called in ${source}, ran elsewhere`,
+      })),
+      stacked: true,
+      width: 12,
+      leftYAxis: { min: 0, showUnits: false },
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Where inference ran, by source region (CloudTrail inferenceRegion)',
+      left: audit.sourceRegions.map(source => new cloudwatch.MathExpression({
+        expression: `SEARCH('{"${namespace}",${SOURCE_REGION_DIMENSION},${INFERENCE_REGION_DIMENSION}} `
+          + `MetricName="${AUDIT_METRIC_NAMES.inferences}" ${SOURCE_REGION_DIMENSION}="${source}"', 'Sum', ${period.toSeconds()})`,
+        usingMetrics: {},
+        period,
+        // A dynamic label: one series per inference region the search finds.
+        label: `called in ${source}, ran in \${PROP('Dim.${INFERENCE_REGION_DIMENSION}')}`,
+        searchRegion: storedIn(source),
+      })),
+      stacked: true,
+      width: 12,
+      leftYAxis: { min: 0, showUnits: false },
+    }),
+  ];
+  if (audit.residencyCheck) {
+    // One series per region that stores it: each source region's own, or the one trail's log group region.
+    const regions = [...new Set(audit.sourceRegions.map(storedIn))];
+    widgets.push(new cloudwatch.GraphWidget({
+      title: 'Inference outside the allowed regions (residency breaches; any is one too many)',
+      left: regions.map(region => new cloudwatch.Metric({
+        namespace,
+        metricName: AUDIT_METRIC_NAMES.outsideAllowedRegions,
+        statistic: cloudwatch.Stats.SUM,
+        period,
+        region,
+        label: audit.region === undefined ? `called in ${region}` : `called in ${audit.sourceRegions.join(', ')}`,
+      })),
+      width: 12,
+      leftYAxis: { min: 0, showUnits: false },
+    }));
+  }
+  return widgets;
 }

@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { attachCustomSynthesis, ISynthesisSession, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, attachCustomSynthesis, ISynthesisSession, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { InferenceAuditTrail } from '../inference-audit-trail';
 import { INVOKER_ALARM_GUIDE, InvokerAlarmGuide } from './alarm-guide';
+import { alarmIdentityOf, RunbookAlarmIdentity, renderAlarmSections } from './runbook-alarms';
+import { renderBaselines, RunbookBaseline } from './runbook-baseline';
+import { cliCommand, UPDATE_PROFILES_EXAMPLE } from '../../shared/package-cli';
 import { InvokerAlarms } from '../invoker-alarms';
 
 /*
@@ -52,12 +55,24 @@ export interface RunbookFailoverTime {
   readonly breakdown: ReadonlyArray<{ readonly label: string; readonly seconds: number }>;
 }
 
-/** An alarm and what to do about it. */
+/**
+ * One region's copy of an alarm, and what to do about it. The runbook gives each title one section
+ * (its guide text once) and a table row per entry: keep the title and the text free of region names
+ * ("this region" is the row's region), and put the region in `region`.
+ */
 export interface RunbookAlarm {
+  /** The alarm's title, the same in every region. */
   readonly title: string;
+  /** The region the alarm is about (its row), which may differ from where it lives (`alarm.region`). */
   readonly region: string;
-  /** Where to find it: the stack and the alarm's logical id (the alarm name starts with `<stack>-<logical id>`). */
+  /** Where to find it, in words; shown when there is no `alarm`. */
   readonly location?: string;
+  /**
+   * The deployed alarm ({@link alarmIdentityOf}), for the command that shows its state.
+   *
+   * @default - only `location` is shown
+   */
+  readonly alarm?: RunbookAlarmIdentity;
   readonly meaning: string;
   readonly firstCheck: string;
   readonly action: string;
@@ -76,6 +91,12 @@ export interface RunbookModel {
   readonly healthChecks: RunbookHealthCheck[];
   readonly failoverTime: RunbookFailoverTime;
   readonly alarms: RunbookAlarm[];
+  /**
+   * Each region's normal performance, with the commands that read it.
+   *
+   * @default - no baseline section
+   */
+  readonly baselines?: RunbookBaseline[];
   readonly dashboard?: { readonly name: string; readonly region: string };
   readonly auditQuery?: { readonly name: string; readonly region: string };
 }
@@ -96,6 +117,7 @@ export function invokerAlarmsRunbookEntries(alarms: InvokerAlarms): RunbookAlarm
     ...guide,
     region: alarms.region,
     location: locate(alarm!),
+    alarm: alarmIdentityOf(alarm!),
   }));
 }
 
@@ -105,6 +127,7 @@ export function auditTrailRunbookEntries(audit: InferenceAuditTrail): RunbookAla
     title: 'Unusual cross-region activity',
     region: audit.region,
     location: locate(audit.alarm),
+    alarm: alarmIdentityOf(audit.alarm),
     meaning: `More Bedrock calls than usual from ${audit.sourceRegions.join(', ')} ran in another region (CloudTrail additionalEventData.inferenceRegion).`,
     firstCheck: `Run the saved Logs Insights query "${audit.queryName}" in ${audit.region} over the alarm window: which profiles, callers and inference regions?`,
     action: 'Cross-region profiles route away from a busy source region by design: if the source region throttles, raise its quota. '
@@ -113,18 +136,19 @@ export function auditTrailRunbookEntries(audit: InferenceAuditTrail): RunbookAla
     title: 'Inference outside the allowed regions',
     region: audit.region,
     location: locate(audit.residencyAlarm),
+    alarm: alarmIdentityOf(audit.residencyAlarm),
     meaning: `A Bedrock call from ${audit.sourceRegions.join(', ')} ran outside ${audit.allowedInferenceRegions!.join(', ')}: `
       + 'a breach of the deployment\'s geography or residency rule.',
     firstCheck: `Run the saved Logs Insights query "${audit.queryName}" in ${audit.region}: which profile and caller, and which inference region?`,
     action: 'A caller using another (for example global) profile, or a profile whose destinations changed (refresh the catalog with '
-      + 'npx projen update-profiles), are the usual causes. Stop the caller, and deny the region organisation-wide with an SCP (npx generate-scp).',
+      + `${UPDATE_PROFILES_EXAMPLE} and load it with InferenceProfileCatalog.fromFile), are the usual causes.`
+      + ' Stop the caller, and deny the region organisation-wide with an SCP (npx generate-scp).',
   }])];
 }
 
 function locate(alarm: cloudwatch.Alarm): string {
-  const stack = Stack.of(alarm);
-  const logicalId = stack.resolve(stack.getLogicalId(alarm.node.defaultChild as cloudwatch.CfnAlarm));
-  return `stack ${stack.stackName}, alarm ${logicalId}`;
+  const { stackName, logicalId } = alarmIdentityOf(alarm);
+  return `stack ${stackName}, alarm ${logicalId}`;
 }
 
 /** A value, or how to find it when it is only known at deploy time. */
@@ -186,7 +210,8 @@ export function renderRunbook(model: RunbookModel): string {
       + 'To fail over by hand, point callers at another region\'s URL. Give the deployment a hosted zone to route with Route 53.', '');
     addOperationalSections(model, add);
     add('## Drills', '');
-    add('`npx projen drill` runs the invoker against fake Bedrock regions and injects throttles, errors and slow first tokens, '
+    add(`\`${cliCommand('drill')}\` runs the invoker against fake Bedrock regions`
+      + ' and injects throttles, errors and slow first tokens, '
       + 'showing the failover order and the circuit breakers, with no AWS account.', '');
     return lines.join('\n');
   }
@@ -229,7 +254,8 @@ export function renderRunbook(model: RunbookModel): string {
     + 'While disabled the region cannot fail over, even in a real outage: never leave it disabled.', '');
 
   add('## Drills', '');
-  add('1. **Locally, no AWS account:** `npx projen drill` runs the invoker against fake Bedrock regions and injects throttles, errors and slow first tokens, '
+  add(`1. **Locally, no AWS account:** \`${cliCommand('drill')}\` runs the invoker`
+    + ' against fake Bedrock regions and injects throttles, errors and slow first tokens, '
     + 'showing the failover order and the circuit breakers.');
   add(`2. **In AWS, DNS failover:** in a quiet window, open the dashboard and invert the ${model.routingPattern === 'active-passive' ? 'primary' : 'first'} region's health check `
     + `(\`${update(primary.region, '--inverted')}\`). Send a request to ${model.domainName ? `\`https://${model.domainName}\`` : 'the endpoint'} `
@@ -270,6 +296,9 @@ export class Runbook extends Construct {
     }
     const model = props.model;
     const fileName = this.fileName;
+    const outdir = Stage.of(this)?.outdir;
+    const written = outdir ? path.relative(process.cwd(), path.join(outdir, fileName)) || fileName : fileName;
+    Annotations.of(Stack.of(this)).addInfo(`Runbook written to ${written}`);
     attachCustomSynthesis(this, {
       onSynthesize(session: ISynthesisSession): void {
         fs.mkdirSync(session.outdir, { recursive: true });
@@ -286,19 +315,8 @@ function addOperationalSections(model: RunbookModel, add: (...more: string[]) =>
     add(`CloudWatch dashboard \`${model.dashboard.name}\` in ${model.dashboard.region}: start with "Which region is serving?".`, '');
   }
 
-  add('## Alarms', '');
-  if (model.alarms.length === 0) {
-    add('No alarms are part of this deployment.', '');
-  }
-  for (const alarm of model.alarms) {
-    add(`### ${alarm.title} (${alarm.region})`, '');
-    if (alarm.location) {
-      add(`Where: ${alarm.location}.`, '');
-    }
-    add(`- **What it means:** ${alarm.meaning}`);
-    add(`- **Check first:** ${alarm.firstCheck}`);
-    add(`- **What to do:** ${alarm.action}`, '');
-  }
+  add(...renderBaselines(model.baselines ?? [], model.regions, table));
+  add(...renderAlarmSections(model.alarms, model.regions, table));
 
   if (model.auditQuery) {
     add('## Where did inference run?', '');

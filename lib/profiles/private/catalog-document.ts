@@ -15,7 +15,7 @@ export interface CatalogProfileEntry {
   readonly destinations: Readonly<Record<string, readonly string[]>>;
 }
 
-/** The catalog file: data with its source and date, refreshed by `npx projen update-profiles`. */
+/** The catalog file: data with its source and date, written by `npx cdk-bedrock-cross-region update-profiles`. */
 export interface CatalogDocument {
   /** Where the data came from. */
   readonly source: string;

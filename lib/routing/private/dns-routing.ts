@@ -10,9 +10,27 @@ import { ResolvedHealthCheckSettings } from './resolved-health-check-settings';
 import { RegionalTarget } from './routed-endpoint';
 
 /**
+ * The name the routing records of `recordName` point at in `region`: `<region>.shared.<recordName>`, an
+ * alias record in the regional stack to the API Gateway custom domain named `recordName` in that region.
+ *
+ * Why not `<region>.<recordName>`: that name is a custom domain of its own (the one the region's HTTPS
+ * health check and direct regional calls use, with SNI `<region>.<recordName>`), aliased to its own
+ * domain's target. API Gateway says, for each Regional custom domain name, "you must create a DNS record
+ * to point the custom domain name to the Regional domain"
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html,
+ * aws-facts §9.1), i.e. to that custom domain's own `regionalDomainName`. A client of `<recordName>` sends
+ * SNI and Host `<recordName>`, so the chain of CNAMEs from `<recordName>` must end at the target of the
+ * custom domain `<recordName>` of the region: this name. The region comes first so that the first
+ * region-shaped line of `dig +short <recordName>` still tells a SigV4 client which region to sign for.
+ */
+export function sharedNameTargetOf(region: string, recordName: string): string {
+  return `${region}.shared.${recordName}`;
+}
+
+/**
  * Routes an endpoint's hostname over its regions: in a construct named after the endpoint in the routing
- * stack, a health check per region and the CNAME records of its routing pattern, plus the URL as a
- * routing-stack output.
+ * stack, a health check per region and the CNAME records of its routing pattern (each region's answer is
+ * {@link sharedNameTargetOf}), plus the URL as a routing-stack output.
  *
  * @returns each region's health check, by region
  */
@@ -22,6 +40,7 @@ export function routeEndpoint(routingStack: Stack, endpoint: InferenceEndpointOp
   const zone = route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', domain);
   const healthChecks = new Map(regionalTargets.map(target => [target.region, createRegionHealthCheck(scope, target, settings)]));
   const recordName = recordNameOf(endpoint, domain);
+  const sharedTarget = (target: RegionalTarget) => sharedNameTargetOf(target.region, recordName);
   const cname = (id: string, name: string, target: string, options: Partial<route53.RecordSetOptions>) =>
     new route53.CnameRecord(scope, id, { zone, recordName: name, domainName: target, ttl, ...options });
 
@@ -33,14 +52,14 @@ export function routeEndpoint(routingStack: Stack, endpoint: InferenceEndpointOp
       for (let level = 0; level < chain.length - 1; level++) {
         const name = level === 0 ? recordName : `failover-${level}.${recordName}`;
         const primary = chain[level];
-        cname(`Primary${level}`, name, primary.hostname, {
+        cname(`Primary${level}`, name, sharedTarget(primary), {
           failover: route53.Failover.PRIMARY,
           setIdentifier: `${primary.region}-primary`,
           healthCheck: healthChecks.get(primary.region),
         });
         const isLastPair = level === chain.length - 2;
         const secondary = chain[level + 1];
-        cname(`Secondary${level}`, name, isLastPair ? secondary.hostname : `failover-${level + 1}.${recordName}`, {
+        cname(`Secondary${level}`, name, isLastPair ? sharedTarget(secondary) : `failover-${level + 1}.${recordName}`, {
           failover: route53.Failover.SECONDARY,
           setIdentifier: isLastPair ? `${secondary.region}-secondary` : `failover-${level + 1}`,
           healthCheck: isLastPair ? healthChecks.get(secondary.region) : undefined,
@@ -50,7 +69,7 @@ export function routeEndpoint(routingStack: Stack, endpoint: InferenceEndpointOp
     }
     case RoutingKind.ACTIVE_ACTIVE_LATENCY:
       for (const target of regionalTargets) {
-        cname(`Latency-${target.region}`, recordName, target.hostname, {
+        cname(`Latency-${target.region}`, recordName, sharedTarget(target), {
           region: target.region,
           setIdentifier: target.region,
           healthCheck: healthChecks.get(target.region),
@@ -59,7 +78,7 @@ export function routeEndpoint(routingStack: Stack, endpoint: InferenceEndpointOp
       break;
     case RoutingKind.ACTIVE_ACTIVE_WEIGHTED:
       for (const target of regionalTargets) {
-        cname(`Weighted-${target.region}`, recordName, target.hostname, {
+        cname(`Weighted-${target.region}`, recordName, sharedTarget(target), {
           weight: endpoint.routing.weightOf(target.region),
           setIdentifier: target.region,
           healthCheck: healthChecks.get(target.region),

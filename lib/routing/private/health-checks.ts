@@ -17,8 +17,22 @@ export interface HealthCheckAlarm {
 }
 
 /**
- * A region is healthy only if its API answers /health AND Bedrock is neither erroring nor throttling
- * there: a CALCULATED check over one HTTPS check and two alarm-based checks.
+ * A region is healthy only while its front door answers AND Bedrock there answers: a CALCULATED check
+ * (every child healthy) over
+ * - an HTTPS check of `GET /health` on `<region>.<record>`: DNS, TLS, the custom domain and API Gateway
+ *   of that region;
+ * - a CLOUDWATCH_METRIC check on the region's canary alarm: Bedrock in that region, called through the
+ *   endpoint's first profile every canary interval, whatever the traffic.
+ *
+ * What does not take a region out: throttling (the invoker moves a throttled request on at once, and the
+ * canary counts a throttle as an answer), and the invoker's own Errors and Throttles, which depend on
+ * traffic (a drained region publishes none) and on its size (absolute counts evict busy regions).
+ *
+ * When every record of a name is unhealthy, Route 53 "considers all resource record sets in the group
+ * healthy" (Route 53 API reference, ResourceRecordSet.HealthCheckId): latency and weighted records are
+ * answered as if all were healthy, and a failover pair answers with its PRIMARY (DERIVED from that
+ * sentence for failover records: UNCONFIRMED). So a canary failing everywhere at once (a model access
+ * revoked in the account) degrades to plain routing, never to no answer.
  */
 export function createRegionHealthCheck(scope: Construct, target: RegionalTarget, settings: ResolvedHealthCheckSettings): route53.IHealthCheck {
   const https = new route53.HealthCheck(scope, `Https-${target.region}`, {
@@ -30,17 +44,17 @@ export function createRegionHealthCheck(scope: Construct, target: RegionalTarget
     requestInterval: settings.requestInterval,
     failureThreshold: settings.failureThreshold,
   });
-  // Route 53 reads the alarm's data, not its state. The invoker publishes Errors and Throttles only when
-  // they happen, and a region DNS has taken out receives no requests at all, so "no data" means "no
-  // errors seen": healthy. With LastKnownStatus a region taken out would stay out for good; this way it
-  // comes back on its own, and if it still fails, the alarms take it out again (the HTTPS check covers
-  // an endpoint that is down).
-  const alarmCheck = (id: string, alarmName: string) => new route53.HealthCheck(scope, `${id}-${target.region}`, {
+  // Route 53 reads the alarm's data stream, not its state (Route 53 Developer Guide, "How Route 53
+  // determines whether a health check is healthy"). The canary reports every interval, so no data means
+  // the canary could not run or report there: the region is not proven, and silence is not health.
+  // UNHEALTHY here (and BREACHING on the alarm) keeps a region out until Bedrock there answers again;
+  // a drained region keeps being measured, so it neither flaps back in nor stays out for good.
+  const canary = new route53.HealthCheck(scope, `Canary-${target.region}`, {
     type: route53.HealthCheckType.CLOUDWATCH_METRIC,
-    alarmIdentifier: { name: alarmName, region: target.region },
-    insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.HEALTHY,
+    alarmIdentifier: { name: target.canaryAlarmName, region: target.region },
+    insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.UNHEALTHY,
   });
-  const children = [https, alarmCheck('BedrockErrors', target.errorAlarmName), alarmCheck('BedrockThrottles', target.throttleAlarmName)];
+  const children = [https, canary];
   return new route53.HealthCheck(scope, `Region-${target.region}`, {
     type: route53.HealthCheckType.CALCULATED,
     childHealthChecks: children,
@@ -64,11 +78,13 @@ export function createHealthCheckAlarms(routingStack: Stack, routed: RoutedEndpo
   }
   const topic = alarmTopics.of(routingStack);
   const alarms: HealthCheckAlarm[] = [];
-  for (const { endpoint, healthChecks } of withChecks) {
+  for (const { endpoint, regionalTargets, healthChecks } of withChecks) {
     for (const [region, check] of healthChecks!) {
+      const { hostname, canaryAlarmName } = regionalTargets.find(t => t.region === region)!;
       const alarm = new cloudwatch.Alarm(routingStack, `${endpoint.name}HealthCheckAlarm-${region}`, {
         alarmDescription: `Route 53 considers '${endpoint.name}' in ${region} unhealthy and is answering with other regions. `
-          + `First check the health check's children: GET /health on ${region}, then the Bedrock error and throttle alarms in ${region}.`,
+          + `First check the health check's children: GET https://${hostname}/health, then the canary in ${region} `
+          + `(alarm ${canaryAlarmName} and the canary's log group there: Bedrock failed, or the canary did not report).`,
         metric: healthCheckStatusMetric(check.healthCheckId),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,

@@ -1,7 +1,6 @@
-import { CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { RegionalInvoker } from '../../invoker/regional-invoker';
@@ -9,7 +8,9 @@ import { InvokerAlarms } from '../../observability/invoker-alarms';
 import { InferenceDomain } from '../inference-domain';
 import { InferenceEndpointOptions } from '../inference-endpoint-options';
 import { AlarmTopics } from './alarm-topics';
+import { sharedNameTargetOf } from './dns-routing';
 import { recordNameOf } from './record-name';
+import { RegionCanary } from './region-canary';
 import { ResolvedHealthCheckSettings } from './resolved-health-check-settings';
 import { RegionalTarget } from './routed-endpoint';
 
@@ -18,15 +19,15 @@ export interface RegionalDeploymentContext {
   /** The deployment's name prefix (service names, alarm names). */
   readonly prefix: string;
   readonly settings: ResolvedHealthCheckSettings;
-  /** The hosted zone; without one, the endpoint gets no custom domain and no health-signal alarms. */
+  /** The hosted zone; without one, the endpoint gets no custom domain and no canary. */
   readonly domain?: InferenceDomain;
   readonly alarmTopics: AlarmTopics;
 }
 
 /**
  * Deploys one endpoint in one region's stack: its invoker (falling back to the endpoint's other regions),
- * the invoker's alarms and its regional URL as an output; with a domain, also the Bedrock error and
- * throttle alarms the health checks follow, the certificate, the custom domains and the regional record.
+ * the invoker's alarms and its regional URL as an output; with a domain, also the region's canary (whose
+ * alarm the health check follows), the certificate, the custom domains and the regional record.
  */
 export function deployRegion(stack: Stack, endpoint: InferenceEndpointOptions, region: string, context: RegionalDeploymentContext): RegionalTarget {
   const { prefix, domain } = context;
@@ -50,51 +51,35 @@ export function deployRegion(stack: Stack, endpoint: InferenceEndpointOptions, r
     invoker,
     alarms,
     hostname: `${region}.${recordName}`,
-    errorAlarmName: `${prefix}-${endpoint.name}-${region}-bedrock-errors`,
-    throttleAlarmName: `${prefix}-${endpoint.name}-${region}-bedrock-throttles`,
+    canaryAlarmName: `${prefix}-${endpoint.name}-${region}-bedrock-canary`,
   };
   if (!domain) {
     return target;
   }
-  createHealthSignalAlarms(stack, endpoint, target, context.settings);
+  new RegionCanary(stack, `${endpoint.name}Canary`, {
+    invoker,
+    endpointName: endpoint.name,
+    alarmName: target.canaryAlarmName,
+    settings: context.settings,
+    logRetention: endpoint.logRetention,
+    removalPolicy: endpoint.removalPolicy,
+    runtime: endpoint.runtime,
+  });
   createRegionalDomain(stack, endpoint, target, recordName, domain);
   return target;
 }
 
-/** The Bedrock error and throttle alarms that the region's alarm-based health checks follow. */
-function createHealthSignalAlarms(stack: Stack, endpoint: InferenceEndpointOptions, target: RegionalTarget,
-  settings: ResolvedHealthCheckSettings): void {
-  const { region, invoker } = target;
-  const alarm = (idSuffix: string, alarmName: string, metric: cloudwatch.IMetric, threshold: number, what: string) =>
-    new cloudwatch.Alarm(stack, `${endpoint.name}${idSuffix}`, {
-      alarmName,
-      alarmDescription: `Route 53 marks '${endpoint.name}' in ${region} unhealthy while this is in ALARM: Bedrock ${what} in ${region}. `
-        + `Check the AWS Health Dashboard and Bedrock quotas for ${region}; traffic moves to the other regions meanwhile.`,
-      metric,
-      threshold,
-      evaluationPeriods: settings.alarmEvaluationPeriods,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-  const healthSignal = (created: cloudwatch.Alarm) => {
-    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
-      Validations.of(created).acknowledge({
-        id: `${pack}-CloudWatchAlarmAction`,
-        reason: 'A health signal, not a notification: a Route 53 CLOUDWATCH_METRIC health check follows this alarm and moves '
-          + 'traffic; people are paged by the InvokerAlarms topic.',
-      });
-    }
-  };
-  healthSignal(alarm('BedrockErrorsAlarm', target.errorAlarmName, invoker.metricErrors({ period: settings.alarmPeriod }),
-    settings.errorThreshold, `errors (5xx, 529, timeouts) at or above ${settings.errorThreshold} per ${settings.alarmPeriod.toMinutes()} min`));
-  healthSignal(alarm('BedrockThrottlesAlarm', target.throttleAlarmName, invoker.metricThrottles({ period: settings.alarmPeriod }),
-    settings.throttleThreshold, `throttles at or above ${settings.throttleThreshold} per ${settings.alarmPeriod.toMinutes()} min`));
-}
-
 /**
  * The endpoint's hostname and the region's own hostname (`<region>.<recordName>`) on the region's API,
- * with one certificate for both, and the regional record the routing records and the /health check
- * point at.
+ * with one certificate for both, and one alias record per custom domain to that domain's own target:
+ * `<region>.<recordName>` (the /health check's name, with SNI `<region>.<recordName>`) to the regional
+ * domain, and `<region>.shared.<recordName>` (what the routing records of `<recordName>` point at, see
+ * sharedNameTargetOf) to the domain `<recordName>`. API Gateway: "you must create a DNS record to point
+ * the custom domain name to the Regional domain"
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html,
+ * aws-facts §9.1). So a client of `<recordName>` (SNI `<recordName>`) reaches the custom domain
+ * `<recordName>` and the check reaches `<region>.<recordName>`, each through its own target, instead of
+ * both through the shared one and relying on API Gateway to route a name by SNI alone.
  */
 function createRegionalDomain(stack: Stack, endpoint: InferenceEndpointOptions, target: RegionalTarget, recordName: string,
   domain: InferenceDomain): void {
@@ -111,7 +96,7 @@ function createRegionalDomain(stack: Stack, endpoint: InferenceEndpointOptions, 
     securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
     mapping: target.invoker.api,
   });
-  new apigateway.DomainName(stack, `${endpoint.name}RegionalDomain`, {
+  const regionalDomain = new apigateway.DomainName(stack, `${endpoint.name}RegionalDomain`, {
     domainName: target.hostname,
     certificate,
     endpointType: apigateway.EndpointType.REGIONAL,
@@ -121,7 +106,13 @@ function createRegionalDomain(stack: Stack, endpoint: InferenceEndpointOptions, 
   new route53.ARecord(stack, `${endpoint.name}RegionalRecord`, {
     zone,
     recordName: target.hostname,
+    target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(regionalDomain)),
+    comment: `'${endpoint.name}' in ${target.region}: the custom domain ${target.hostname}, the target of the /health check`,
+  });
+  new route53.ARecord(stack, `${endpoint.name}SharedNameRecord`, {
+    zone,
+    recordName: sharedNameTargetOf(target.region, recordName),
     target: route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(sharedDomain)),
-    comment: `'${endpoint.name}' in ${target.region}: the target of the routing records and of the /health check`,
+    comment: `'${endpoint.name}' in ${target.region}: the custom domain ${recordName} there, the target of its routing records`,
   });
 }

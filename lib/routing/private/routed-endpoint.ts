@@ -9,8 +9,11 @@ export interface RegionalTarget {
   readonly invoker: RegionalInvoker;
   readonly alarms: InvokerAlarms;
   readonly hostname: string;
-  readonly errorAlarmName: string;
-  readonly throttleAlarmName: string;
+  /**
+   * Name of the region's canary alarm, which the region's Route 53 health check follows (unique per
+   * deployment, endpoint and region; the alarm exists only with DNS routing).
+   */
+  readonly canaryAlarmName: string;
 }
 
 /** One endpoint after deployment: its regional targets and, with DNS, each region's health check. */

@@ -1,12 +1,18 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import { BedrockModelIdDimension } from '../../observability/dashboard-inputs';
 import { InferenceAuditTrail } from '../../observability/inference-audit-trail';
+import { auditQueryName } from '../../observability/private/audit-metrics';
+import { regionalAuditRunbookEntries } from '../../observability/private/audit-runbook';
 import {
   auditTrailRunbookEntries, invokerAlarmsRunbookEntries, RunbookAlarm, RunbookHealthCheck, RunbookModel, RunbookRegion,
 } from '../../observability/private/runbook';
+import { alarmIdentityOf } from '../../observability/private/runbook-alarms';
+import { baselineOf, expectedPerformanceByRegion } from '../../observability/private/runbook-baseline';
+import { RegionalInferenceAudit } from '../../observability/regional-inference-audit';
 import { InferenceDomain } from '../inference-domain';
 import { InferenceEndpointOptions } from '../inference-endpoint-options';
-import { FailoverTimeBreakdown } from './failover-time';
+import { FailoverTimeBreakdown, failoverTimeSteps } from './failover-time';
 import { HealthCheckAlarm } from './health-checks';
 import { recordNameOf } from './record-name';
 import { roleOf } from './region-role';
@@ -27,9 +33,14 @@ export interface RunbookContext {
   readonly breakdown?: FailoverTimeBreakdown;
   /** Every endpoint's health-check alarms. */
   readonly healthCheckAlarms: HealthCheckAlarm[];
+  /** The audit on an organisation trail's log group, in the routing stack. */
   readonly auditTrail?: InferenceAuditTrail;
+  /** The audit of each region, in its regional stack. */
+  readonly regionalAudits?: RegionalInferenceAudit[];
   /** The cross-region dashboard's name (it is in the routing stack). */
   readonly dashboardName: string;
+  /** The `ModelId` value the dashboard reads (`OperationsOptions.bedrockModelIdDimension`); the baseline commands read the same. */
+  readonly bedrockModelIdDimension?: BedrockModelIdDimension;
 }
 
 /**
@@ -38,6 +49,9 @@ export interface RunbookContext {
  */
 export function runbookModelOf({ endpoint, regionalTargets, healthChecks }: RoutedEndpoint, context: RunbookContext): RunbookModel {
   const { routingStack, prefix, endpointNames, domain, settings, breakdown, auditTrail } = context;
+  // The audits of the regions this endpoint calls Bedrock in.
+  const regionalAudits = (context.regionalAudits ?? []).filter(a => endpoint.routing.regions.includes(a.region));
+  const expected = expectedPerformanceByRegion(endpoint.name, endpoint.routing.regions, endpoint.performanceBaselines);
   return {
     title: `${prefix} — endpoint '${endpoint.name}'`,
     routingPattern: endpoint.routing.isActivePassive ? 'active-passive' : 'active-active',
@@ -57,36 +71,44 @@ export function runbookModelOf({ endpoint, regionalTargets, healthChecks }: Rout
       healthCheckId: check.healthCheckId,
       idLookup: outputHealthCheckId(routingStack, endpoint, region, check),
       type: `calculated: HTTPS GET /health every ${settings.requestInterval.toSeconds()} s (${settings.failureThreshold} failures) `
-        + `AND Bedrock errors < ${settings.errorThreshold} AND throttles < ${settings.throttleThreshold} per ${settings.alarmPeriod.toMinutes()} min`,
+        + `AND the Bedrock canary every ${settings.canaryInterval.toMinutes()} min (unhealthy after ${settings.canaryFailedRuns} failed or missing runs of ${settings.canaryEvaluationRuns})`,
     })),
     failoverTime: {
       worstCaseSeconds: breakdown?.worstCaseSeconds ?? 0,
-      breakdown: breakdown ? [
-        { label: `HTTPS check of /health: ${settings.requestInterval.toSeconds()} s x ${settings.failureThreshold} failures (in parallel with the alarms)`, seconds: breakdown.endpointDetectionSeconds },
-        { label: `Bedrock error/throttle alarms: ${settings.alarmPeriod.toSeconds()} s x ${settings.alarmEvaluationPeriods} period(s) (in parallel with the HTTPS check)`, seconds: breakdown.alarmDetectionSeconds },
-        { label: 'Detection: the slower of the two', seconds: breakdown.detectionSeconds },
-        { label: 'Plus the record TTL', seconds: breakdown.recordTtlSeconds },
-      ] : [],
+      breakdown: breakdown ? failoverTimeSteps(breakdown) : [],
     },
     alarms: [
       ...regionalTargets.flatMap(target => invokerAlarmsRunbookEntries(target.alarms)),
       ...healthCheckAlarmEntries(routingStack, endpoint, context.healthCheckAlarms),
       ...(auditTrail ? auditTrailRunbookEntries(auditTrail) : []),
+      ...regionalAudits.flatMap(regionalAuditRunbookEntries),
     ],
+    baselines: regionalTargets.map(target => baselineOf(target.invoker, {
+      modelIdDimension: context.bedrockModelIdDimension,
+      expected: expected.get(target.region),
+      latencyAnomalyBand: target.alarms.latencyUsesAnomalyDetection,
+    })),
     dashboard: { name: context.dashboardName, region: routingStack.region },
-    auditQuery: auditTrail ? { name: auditTrail.queryName, region: auditTrail.region } : undefined,
+    auditQuery: auditTrail
+      ? { name: auditTrail.queryName, region: auditTrail.region }
+      : regionalAudits.length > 0
+        // One query per region, named after it.
+        ? { name: auditQueryName(regionalAudits[0].deploymentName, '<source region>'), region: regionalAudits.map(a => a.region).join(', ') }
+        : undefined,
   };
 }
 
 /** The runbook entries of the endpoint's health-check alarms. */
 function healthCheckAlarmEntries(routingStack: Stack, endpoint: InferenceEndpointOptions, alarms: HealthCheckAlarm[]): RunbookAlarm[] {
-  return alarms.filter(a => a.endpointName === endpoint.name).map(({ region }): RunbookAlarm => ({
-    title: `Route 53 health check of ${region} unhealthy`,
-    region: routingStack.region,
+  // One runbook section for every region's alarm: the region is the row, so the text says "this region".
+  return alarms.filter(a => a.endpointName === endpoint.name).map(({ region, alarm }): RunbookAlarm => ({
+    title: 'Route 53 health check unhealthy',
+    region,
     location: `stack ${routingStack.stackName}, alarm on HealthCheckStatus for ${region}`,
-    meaning: `Route 53 no longer answers '${endpoint.name}' with ${region}: /health failed there, or Bedrock errors or throttles crossed the health-check alarms.`,
-    firstCheck: `Which child of the calculated check failed: GET https://${region}.<endpoint>/health, or the Bedrock error/throttle alarms in ${region}.`,
-    action: `Nothing, if another region serves (see "Which region is serving?"). Fix ${region} (quota, service event, deployment); traffic returns by itself once its checks pass.`,
+    alarm: alarmIdentityOf(alarm),
+    meaning: `Route 53 no longer answers '${endpoint.name}' with this region: /health failed there, or the canary's calls to Bedrock there failed (or it did not report).`,
+    firstCheck: 'Which child of the calculated check failed: GET https://<region>.<endpoint>/health, or the canary alarm (<prefix>-<endpoint>-<region>-bedrock-canary) and its log group in this region.',
+    action: 'Nothing, if another region serves (see "Which region is serving?"). Fix this region (quota, service event, deployment); traffic returns by itself once its checks pass.',
   }));
 }
 

@@ -19,7 +19,7 @@ import { acknowledgeInvokerFindings } from './private/nag-acknowledgements';
 import { planRegions } from './private/region-plan';
 import { addInvokerRoutes, createRestApi } from './private/rest-api';
 import { invokerRuntimeConfig } from './private/runtime-config';
-import { serviceNameProblem } from './private/service-name';
+import { claimServiceName, serviceNameProblem } from './private/service-name';
 import { apiKeyFor } from './private/shared-api-key';
 import { planTimeouts } from './private/timeout-budget';
 
@@ -197,11 +197,11 @@ export class RegionalInvoker extends Construct {
     if (problem !== undefined) {
       throw new Error(`serviceName '${this.serviceName}' ${problem}.`);
     }
-    if (!given || Token.isUnresolved(this.serviceName)) { return; }
-    const twin = Stack.of(this).node.findAll()
-      .find(c => c !== this && c instanceof RegionalInvoker && c.serviceName === this.serviceName) as RegionalInvoker | undefined;
-    if (twin) {
-      throw new Error(`serviceName '${this.serviceName}' is already the service name of the invoker at '${twin.node.path}' in this stack: `
+    if (Token.isUnresolved(this.serviceName)) { return; }
+    // Every invoker claims its name, generated or given; a given name that is taken is the user's to change.
+    const twinPath = claimServiceName(Stack.of(this), this.serviceName, this.node.path);
+    if (given && twinPath !== undefined) {
+      throw new Error(`serviceName '${this.serviceName}' is already the service name of the invoker at '${twinPath}' in this stack: `
         + 'it names the REST API and the metrics, so the two would share API Gateway\'s ApiName series and their alarms would '
         + 'read each other\'s errors. Give each invoker its own serviceName.');
     }

@@ -1,5 +1,6 @@
 export * from './cross-region-dashboard';
 export * from './dashboard-inputs';
+export * from './inference-audit-alarm-options';
 export * from './inference-audit-trail';
 export * from './invoker-alarms';
 export * from './regional-inference-audit';

@@ -6,22 +6,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { createResidencyAlarm, createUnusualActivityAlarm, notifyOnAlarmAndOk, resolveAlarmWindow } from './private/audit-alarms';
+import { InferenceAuditAlarmOptions } from './inference-audit-alarm-options';
+import { createAuditAlarms, resolveAlarmWindow, resolveAllowedRegions } from './private/audit-alarms';
+import { createAuditMetricFilter } from './private/audit-metric-filters';
 import {
-  AUDIT_METRIC_NAMES, AUDIT_METRIC_NAMESPACE, auditMetricNamespace, INFERENCE_REGION_DIMENSION, SOURCE_REGION_DIMENSION,
+  AUDIT_METRIC_NAMES, AUDIT_METRIC_NAMESPACE, auditMetric, auditMetricNamespace, INFERENCE_REGION_DIMENSION, SOURCE_REGION_DIMENSION,
 } from './private/audit-metrics';
 import {
   assertRegionName, AuditRecordRoot, crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern, inferencePattern,
 } from './private/audit-patterns';
 import { createWhereInferenceRanQuery } from './private/audit-query';
 import { createAuditTrailDelivery } from './private/audit-trail-delivery';
-import { createAlarmTopic, subscribeAlarmEmail } from '../private/alarm-topic';
 import { MAX_ALARM_MATH_METRICS } from '../private/metric-identity';
 import { firstDuplicate } from '../private/validation';
 
-
 /** Properties of an {@link InferenceAuditTrail}. */
-export interface InferenceAuditTrailProps {
+export interface InferenceAuditTrailProps extends InferenceAuditAlarmOptions {
   /**
    * The source regions whose Bedrock calls are checked (one metric filter each); at most 10, the
    * number of metrics one alarm can add up.
@@ -36,48 +36,6 @@ export interface InferenceAuditTrailProps {
    * @default - a new multi-region trail delivering to a new log group
    */
   readonly existingLogGroup?: logs.ILogGroup;
-
-  /**
-   * The regions inference may run in: the destinations the profiles may route to, within your
-   * geography or residency rule. A Bedrock call from one of `sourceRegions` that ran anywhere else
-   * (`additionalEventData.inferenceRegion` not listed) is counted by the `InferencesOutsideAllowedRegions`
-   * metric, and the residency alarm fires at the first one.
-   *
-   * @default - no residency check
-   */
-  readonly allowedInferenceRegions?: string[];
-
-  /**
-   * A fixed number of cross-region invocations (all source regions together) within `alarmWindow`
-   * above which the unusual-cross-region-activity alarm fires. Cross-region profiles route to other
-   * regions by design, so any fixed number must come from your own traffic (the dashboard's normal level).
-   *
-   * @default - anomaly detection: the count above the upper edge of a band 3 standard deviations wide,
-   * learnt from the metric's own history
-   */
-  readonly alarmThreshold?: number;
-
-  /**
-   * Window of the unusual-cross-region-activity alarm. CloudTrail delivers events 5 to 15 minutes
-   * late, so windows shorter than 15 minutes miss events.
-   *
-   * @default Duration.hours(1)
-   */
-  readonly alarmWindow?: Duration;
-
-  /**
-   * Topic the alarm notifies (on ALARM and OK), for example {@link InvokerAlarms.topic} of the same stack.
-   *
-   * @default - a new topic encrypted with a new customer managed KMS key, TLS enforced
-   */
-  readonly topic?: sns.ITopic;
-
-  /**
-   * E-mail address subscribed to the topic (the recipient must confirm).
-   *
-   * @default - no subscription
-   */
-  readonly alarmEmail?: string;
 
   /**
    * KMS key for the trail's log files, its bucket and its log group (new trail only). Its policy must
@@ -175,7 +133,7 @@ export class InferenceAuditTrail extends Construct {
   public readonly residencyAlarm?: cloudwatch.Alarm;
   /** The regions inference may run in, when a residency check was asked for. */
   public readonly allowedInferenceRegions?: string[];
-  /** The topic the alarm notifies. */
+  /** The topic the alarms notify. */
   public readonly topic: sns.ITopic;
   /** The saved Logs Insights query. */
   public readonly query: logs.QueryDefinition;
@@ -200,14 +158,9 @@ export class InferenceAuditTrail extends Construct {
     }
     this.sourceRegions = [...props.sourceRegions];
     this.sourceRegions.forEach(region => assertRegionName(region)); // before anything is created
-    if (props.allowedInferenceRegions !== undefined && props.allowedInferenceRegions.length === 0) {
-      throw new Error('allowedInferenceRegions is empty: list the regions inference may run in, or leave it out for no residency check.');
-    }
-    const residencyPattern = props.allowedInferenceRegions === undefined
-      ? undefined
-      : inferenceOutsideAllowedRegionsPattern(this.sourceRegions, [...new Set(props.allowedInferenceRegions)]);
-    const threshold = props.alarmThreshold;
-    const window = resolveAlarmWindow(threshold, props.alarmWindow);
+    const allowed = resolveAllowedRegions(props.allowedInferenceRegions);
+    const residencyPattern = allowed === undefined ? undefined : inferenceOutsideAllowedRegionsPattern(this.sourceRegions, allowed);
+    const window = resolveAlarmWindow(props.alarmThreshold, props.alarmWindow);
     this.metricNamespace = props.deploymentName === undefined ? AUDIT_METRIC_NAMESPACE : auditMetricNamespace(props.deploymentName);
     this.queryName = props.queryName ?? 'Bedrock/Where inference ran';
 
@@ -230,24 +183,16 @@ export class InferenceAuditTrail extends Construct {
       this.trail = delivery.trail;
     }
 
-    this.metricFilters = this.sourceRegions.map(region => new logs.MetricFilter(this, `CrossRegion-${region}`, {
-      logGroup: this.logGroup,
-      filterPattern: crossRegionInferencePattern(region),
-      metricNamespace: this.metricNamespace,
-      metricName: AUDIT_METRIC_NAMES.crossRegion,
-      metricValue: '1',
-      dimensions: { [SOURCE_REGION_DIMENSION]: '$.awsRegion' },
-      unit: cloudwatch.Unit.COUNT,
+    const filterOn = { logGroup: this.logGroup, metricNamespace: this.metricNamespace, root: AuditRecordRoot.CLOUDTRAIL };
+    this.metricFilters = this.sourceRegions.map(region => createAuditMetricFilter(this, `CrossRegion-${region}`, {
+      ...filterOn, filterPattern: crossRegionInferencePattern(region), metric: 'crossRegion',
     }));
-    this.inferencesFilter = new logs.MetricFilter(this, 'Inferences', {
-      logGroup: this.logGroup,
-      filterPattern: inferencePattern(this.sourceRegions, AuditRecordRoot.CLOUDTRAIL),
-      metricNamespace: this.metricNamespace,
-      metricName: AUDIT_METRIC_NAMES.inferences,
-      metricValue: '1',
-      dimensions: { [SOURCE_REGION_DIMENSION]: '$.awsRegion', [INFERENCE_REGION_DIMENSION]: '$.additionalEventData.inferenceRegion' },
-      unit: cloudwatch.Unit.COUNT,
+    this.inferencesFilter = createAuditMetricFilter(this, 'Inferences', {
+      ...filterOn, filterPattern: inferencePattern(this.sourceRegions, AuditRecordRoot.CLOUDTRAIL), metric: 'inferences',
     });
+    if (residencyPattern !== undefined) {
+      createAuditMetricFilter(this, 'OutsideAllowedRegions', { ...filterOn, filterPattern: residencyPattern, metric: 'outsideAllowedRegions' });
+    }
 
     const usingMetrics: Record<string, cloudwatch.IMetric> = {};
     this.sourceRegions.forEach((region, i) => { usingMetrics[`r${i}`] = this.metricCrossRegionInferences(region, { period: window }); });
@@ -257,54 +202,30 @@ export class InferenceAuditTrail extends Construct {
       period: window,
       label: 'Bedrock calls that ran outside their source region',
     });
-    const alarmContext = { sourceRegions: this.sourceRegions, queryName: this.queryName, queryRegion: this.region };
-    this.alarm = createUnusualActivityAlarm(this, crossRegionCalls, threshold, window, alarmContext);
-    this.topic = props.topic ?? createAlarmTopic(this, 'Bedrock cross-region audit alarms').topic;
-    if (props.alarmEmail !== undefined) {
-      subscribeAlarmEmail(this.topic, props.alarmEmail);
-    }
-    notifyOnAlarmAndOk(this.topic, this.alarm);
-
-    if (residencyPattern !== undefined) {
-      this.allowedInferenceRegions = [...new Set(props.allowedInferenceRegions!)];
-      new logs.MetricFilter(this, 'OutsideAllowedRegions', {
-        logGroup: this.logGroup,
-        filterPattern: residencyPattern,
-        metricNamespace: this.metricNamespace,
-        metricName: AUDIT_METRIC_NAMES.outsideAllowedRegions,
-        metricValue: '1',
-        unit: cloudwatch.Unit.COUNT,
-      });
-      this.residencyAlarm = createResidencyAlarm(this, this.metricInferencesOutsideAllowedRegions({ period: window }),
-        this.allowedInferenceRegions, alarmContext);
-      notifyOnAlarmAndOk(this.topic, this.residencyAlarm);
-    }
+    this.allowedInferenceRegions = allowed;
+    const alarms = createAuditAlarms(this, props, {
+      window,
+      crossRegionCalls,
+      residency: allowed === undefined
+        ? undefined
+        : { allowedRegions: allowed, outsideAllowedRegions: this.metricInferencesOutsideAllowedRegions({ period: window }) },
+      context: { sourceRegions: this.sourceRegions, queryName: this.queryName, queryRegion: this.region },
+      topicDisplayName: 'Bedrock cross-region audit alarms',
+    });
+    this.alarm = alarms.alarm;
+    this.residencyAlarm = alarms.residencyAlarm;
+    this.topic = alarms.topic;
 
     this.query = createWhereInferenceRanQuery(this, this.queryName, this.logGroup, AuditRecordRoot.CLOUDTRAIL);
   }
 
   /** Bedrock calls that ran outside `allowedInferenceRegions`, all source regions together (sum per 5 minutes by default). */
   public metricInferencesOutsideAllowedRegions(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.metricNamespace,
-      metricName: AUDIT_METRIC_NAMES.outsideAllowedRegions,
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-      region: this.region,
-      ...props,
-    });
+    return auditMetric(this, AUDIT_METRIC_NAMES.outsideAllowedRegions, undefined, props);
   }
 
   /** Bedrock calls made in `sourceRegion` that ran in another region (sum per 5 minutes by default). */
   public metricCrossRegionInferences(sourceRegion: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.metricNamespace,
-      metricName: AUDIT_METRIC_NAMES.crossRegion,
-      dimensionsMap: { [SOURCE_REGION_DIMENSION]: sourceRegion },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-      region: this.region,
-      ...props,
-    });
+    return auditMetric(this, AUDIT_METRIC_NAMES.crossRegion, { [SOURCE_REGION_DIMENSION]: sourceRegion }, props);
   }
 }

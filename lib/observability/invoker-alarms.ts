@@ -1,12 +1,11 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { INVOKER_ALARM_GUIDE, InvokerAlarmGuide } from './private/alarm-guide';
 import { RegionalInvoker } from '../invoker/regional-invoker';
-import { createAlarmTopic, subscribeAlarmEmail } from '../private/alarm-topic';
+import { createAlarmTopic, notifyOnAlarmAndOk, subscribeAlarmEmail } from '../private/alarm-topic';
 import { MAX_ALARM_MATH_METRICS } from '../private/metric-identity';
 import { INVOKER_METRIC_NAMES } from '../shared/invoker-config';
 
@@ -259,7 +258,7 @@ export class InvokerAlarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: describe(INVOKER_ALARM_GUIDE.latency, `p90 latency above the upper edge of its anomaly band (${bandWidth} standard deviations) for 15 minutes`, service, this.region),
       });
-      this.wire(this.latency);
+      notifyOnAlarmAndOk(this.topic, this.latency);
     } else {
       const thresholdMs = props.latencyThreshold.toMilliseconds();
       this.latency = this.alarm('LatencyRegression', INVOKER_ALARM_GUIDE.latency, {
@@ -336,14 +335,8 @@ export class InvokerAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: describe(guide, condition, this.service, this.region),
     });
-    this.wire(alarm);
+    notifyOnAlarmAndOk(this.topic, alarm);
     return alarm;
-  }
-
-  private wire(alarm: cloudwatch.Alarm): void {
-    const action = new cloudwatchActions.SnsAction(this.topic);
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
   }
 }
 

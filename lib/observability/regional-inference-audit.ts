@@ -8,20 +8,21 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { createResidencyAlarm, createUnusualActivityAlarm, notifyOnAlarmAndOk, resolveAlarmWindow } from './private/audit-alarms';
+import { InferenceAuditAlarmOptions } from './inference-audit-alarm-options';
+import { createAuditAlarms, resolveAlarmWindow, resolveAllowedRegions } from './private/audit-alarms';
+import { AuditMetric, createAuditMetricFilter } from './private/audit-metric-filters';
 import {
-  AUDIT_METRIC_NAMES, auditMetricNamespace, auditQueryName, INFERENCE_REGION_DIMENSION, SOURCE_REGION_DIMENSION,
+  AUDIT_METRIC_NAMES, auditMetric, auditMetricNamespace, auditQueryName, INFERENCE_REGION_DIMENSION, SOURCE_REGION_DIMENSION,
 } from './private/audit-metrics';
 import {
-  assertRegionName, AuditRecordRoot, bedrockInferenceEventPattern, crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern,
-  inferencePattern,
+  AuditRecordRoot, bedrockInferenceEventPattern, crossRegionInferencePattern, inferenceOutsideAllowedRegionsPattern, inferencePattern,
 } from './private/audit-patterns';
 import { createWhereInferenceRanQuery } from './private/audit-query';
 import { createAuditKey, createRegionalTrail } from './private/audit-trail-delivery';
-import { createAlarmTopic, subscribeAlarmEmail } from '../private/alarm-topic';
+import { isRegionName } from '../shared/region-name';
 
 /** Properties of a {@link RegionalInferenceAudit}. */
-export interface RegionalInferenceAuditProps {
+export interface RegionalInferenceAuditProps extends InferenceAuditAlarmOptions {
   /**
    * The deployment this audit belongs to. It names the metric namespace
    * (`CdkBedrockCrossRegion/Audit/<deploymentName>`: metric filter dimensions can only take values from
@@ -30,16 +31,6 @@ export interface RegionalInferenceAuditProps {
    * region keep separate series, alarms and queries. Letters, digits, spaces and `. _ - # :`.
    */
   readonly deploymentName: string;
-
-  /**
-   * The regions inference from this region may run in: the destinations of the profiles called here,
-   * within your geography or residency rule. A Bedrock call made here that ran anywhere else
-   * (`additionalEventData.inferenceRegion` not listed) is counted by the `InferencesOutsideAllowedRegions`
-   * metric, and the residency alarm fires at the first one.
-   *
-   * @default - no residency check
-   */
-  readonly allowedInferenceRegions?: string[];
 
   /**
    * Create a single-region CloudTrail trail in this region (management events, read and write, to a
@@ -52,37 +43,6 @@ export interface RegionalInferenceAuditProps {
    * @default false - rely on the account's trail
    */
   readonly createTrail?: boolean;
-
-  /**
-   * A fixed number of cross-region invocations within `alarmWindow` above which the
-   * unusual-cross-region-activity alarm fires.
-   *
-   * @default - anomaly detection: the count above the upper edge of a band 3 standard deviations wide,
-   * learnt from the metric's own history
-   */
-  readonly alarmThreshold?: number;
-
-  /**
-   * Window of the alarms. CloudTrail delivers events to EventBridge within minutes ("best effort"),
-   * so short windows miss late events.
-   *
-   * @default Duration.hours(1)
-   */
-  readonly alarmWindow?: Duration;
-
-  /**
-   * Topic the alarms notify (on ALARM and OK), in this region.
-   *
-   * @default - a new topic encrypted with a new customer managed KMS key, TLS enforced
-   */
-  readonly topic?: sns.ITopic;
-
-  /**
-   * E-mail address subscribed to the topic (the recipient must confirm).
-   *
-   * @default - no subscription
-   */
-  readonly alarmEmail?: string;
 
   /**
    * KMS key of the log group (and of the trail and its bucket, with `createTrail`). Its policy must let
@@ -135,8 +95,6 @@ export interface RegionalInferenceAuditProps {
 export class RegionalInferenceAudit extends Construct {
   /** The region audited: this stack's region, where the calls were made and everything is kept. */
   public readonly region: string;
-  /** The audited source regions: this region alone (the same shape as {@link InferenceAuditTrail.sourceRegions}). */
-  public readonly sourceRegions: string[];
   /** The deployment this audit belongs to. */
   public readonly deploymentName: string;
   /** The namespace of this audit's metrics. */
@@ -172,21 +130,18 @@ export class RegionalInferenceAudit extends Construct {
     if (Token.isUnresolved(region)) {
       throw new Error('RegionalInferenceAudit needs a stack with a concrete region (env: { region }): its filter patterns name the region.');
     }
-    assertRegionName(region, 'The stack region');
+    if (!isRegionName(region)) {
+      throw new Error(`RegionalInferenceAudit needs a stack whose region is an AWS region name such as 'eu-west-1' (its filter patterns name it); got '${region}'.`);
+    }
     this.region = region;
-    this.sourceRegions = [region];
     this.metricNamespace = auditMetricNamespace(props.deploymentName);
     this.deploymentName = props.deploymentName;
     this.queryName = auditQueryName(props.deploymentName, region);
-    if (props.allowedInferenceRegions !== undefined && props.allowedInferenceRegions.length === 0) {
-      throw new Error('allowedInferenceRegions is empty: list the regions inference may run in, or leave it out for no residency check.');
-    }
-    const allowed = props.allowedInferenceRegions === undefined ? undefined : [...new Set(props.allowedInferenceRegions)];
+    const allowed = resolveAllowedRegions(props.allowedInferenceRegions);
     const residencyPattern = allowed === undefined
       ? undefined
-      : inferenceOutsideAllowedRegionsPattern(this.sourceRegions, allowed, AuditRecordRoot.EVENTBRIDGE);
-    const threshold = props.alarmThreshold;
-    const window = resolveAlarmWindow(threshold, props.alarmWindow);
+      : inferenceOutsideAllowedRegionsPattern([region], allowed, AuditRecordRoot.EVENTBRIDGE);
+    const window = resolveAlarmWindow(props.alarmThreshold, props.alarmWindow);
     if (!props.createTrail && props.logFileRetention !== undefined) {
       throw new Error('logFileRetention applies to the trail\'s bucket: set createTrail: true, or remove it.');
     }
@@ -209,31 +164,27 @@ export class RegionalInferenceAudit extends Construct {
     }
     this.rule = this.createRule();
 
+    const filter = (filterId: string, filterPattern: logs.IFilterPattern, metric: AuditMetric) => createAuditMetricFilter(this, filterId, {
+      logGroup: this.logGroup, filterPattern, metricNamespace: this.metricNamespace, metric, root: AuditRecordRoot.EVENTBRIDGE,
+    });
     this.metricFilters = [
-      this.filter('Inferences', inferencePattern(this.sourceRegions, AuditRecordRoot.EVENTBRIDGE), AUDIT_METRIC_NAMES.inferences, {
-        [SOURCE_REGION_DIMENSION]: '$.detail.awsRegion',
-        [INFERENCE_REGION_DIMENSION]: '$.detail.additionalEventData.inferenceRegion',
-      }),
-      this.filter('CrossRegion', crossRegionInferencePattern(region, AuditRecordRoot.EVENTBRIDGE), AUDIT_METRIC_NAMES.crossRegion, {
-        [SOURCE_REGION_DIMENSION]: '$.detail.awsRegion',
-      }),
+      filter('Inferences', inferencePattern([region], AuditRecordRoot.EVENTBRIDGE), 'inferences'),
+      filter('CrossRegion', crossRegionInferencePattern(region, AuditRecordRoot.EVENTBRIDGE), 'crossRegion'),
+      ...(residencyPattern === undefined ? [] : [filter('OutsideAllowedRegions', residencyPattern, 'outsideAllowedRegions')]),
     ];
-    const alarmContext = { sourceRegions: this.sourceRegions, queryName: this.queryName, queryRegion: region };
-    this.alarm = createUnusualActivityAlarm(this, this.metricCrossRegionInferences({ period: window }), threshold, window, alarmContext);
-    this.topic = props.topic ?? createAlarmTopic(this, `Bedrock cross-region audit alarms (${region})`).topic;
-    if (props.alarmEmail !== undefined) {
-      subscribeAlarmEmail(this.topic, props.alarmEmail);
-    }
-    notifyOnAlarmAndOk(this.topic, this.alarm);
-
-    if (residencyPattern !== undefined) {
-      this.allowedInferenceRegions = allowed;
-      // No dimension: an alarm reads one series, and the breaching region is unknown in advance. The
-      // namespace names the deployment; the metric's region is the source region.
-      this.metricFilters.push(this.filter('OutsideAllowedRegions', residencyPattern, AUDIT_METRIC_NAMES.outsideAllowedRegions, undefined));
-      this.residencyAlarm = createResidencyAlarm(this, this.metricInferencesOutsideAllowedRegions({ period: window }), allowed!, alarmContext);
-      notifyOnAlarmAndOk(this.topic, this.residencyAlarm);
-    }
+    this.allowedInferenceRegions = allowed;
+    const alarms = createAuditAlarms(this, props, {
+      window,
+      crossRegionCalls: this.metricCrossRegionInferences({ period: window }),
+      residency: allowed === undefined
+        ? undefined
+        : { allowedRegions: allowed, outsideAllowedRegions: this.metricInferencesOutsideAllowedRegions({ period: window }) },
+      context: { sourceRegions: [region], queryName: this.queryName, queryRegion: region },
+      topicDisplayName: `Bedrock cross-region audit alarms (${region})`,
+    });
+    this.alarm = alarms.alarm;
+    this.residencyAlarm = alarms.residencyAlarm;
+    this.topic = alarms.topic;
 
     this.query = createWhereInferenceRanQuery(this, this.queryName, this.logGroup, AuditRecordRoot.EVENTBRIDGE);
   }
@@ -241,17 +192,17 @@ export class RegionalInferenceAudit extends Construct {
   /** Bedrock calls made here that ran in `inferenceRegion` (sum per 5 minutes by default). */
   public metricInferences(inferenceRegion: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     const dimensions = { [SOURCE_REGION_DIMENSION]: this.region, [INFERENCE_REGION_DIMENSION]: inferenceRegion };
-    return this.metric(AUDIT_METRIC_NAMES.inferences, dimensions, props);
+    return auditMetric(this, AUDIT_METRIC_NAMES.inferences, dimensions, props);
   }
 
   /** Bedrock calls made here that ran in another region (sum per 5 minutes by default). */
   public metricCrossRegionInferences(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric(AUDIT_METRIC_NAMES.crossRegion, { [SOURCE_REGION_DIMENSION]: this.region }, props);
+    return auditMetric(this, AUDIT_METRIC_NAMES.crossRegion, { [SOURCE_REGION_DIMENSION]: this.region }, props);
   }
 
   /** Bedrock calls made here that ran outside `allowedInferenceRegions` (sum per 5 minutes by default). */
   public metricInferencesOutsideAllowedRegions(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric(AUDIT_METRIC_NAMES.outsideAllowedRegions, undefined, props);
+    return auditMetric(this, AUDIT_METRIC_NAMES.outsideAllowedRegions, undefined, props);
   }
 
   /**
@@ -284,24 +235,5 @@ export class RegionalInferenceAudit extends Construct {
       resources: [this.logGroup.logGroupArn],
     }));
     return rule;
-  }
-
-  private filter(id: string, filterPattern: logs.IFilterPattern, metricName: string,
-    dimensions: Record<string, string> | undefined): logs.MetricFilter {
-    return new logs.MetricFilter(this, id, {
-      logGroup: this.logGroup, filterPattern, metricNamespace: this.metricNamespace, metricName, metricValue: '1', dimensions, unit: cloudwatch.Unit.COUNT,
-    });
-  }
-
-  private metric(metricName: string, dimensionsMap: Record<string, string> | undefined, props: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.metricNamespace,
-      metricName,
-      dimensionsMap,
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-      region: this.region,
-      ...props,
-    });
   }
 }

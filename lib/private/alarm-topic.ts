@@ -1,4 +1,6 @@
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -56,4 +58,17 @@ export function subscribeAlarmEmail(topic: sns.ITopic, email: string): void {
     reason: 'An e-mail subscription for alarm notifications: a dead-letter queue of undeliverable alarm e-mails would be read by no one, '
       + 'while every state change stays in the CloudWatch alarm history.',
   });
+}
+
+/**
+ * Notifies `topic` when each alarm goes to ALARM and back to OK.
+ *
+ * @internal
+ */
+export function notifyOnAlarmAndOk(topic: sns.ITopic, ...alarms: cloudwatch.Alarm[]): void {
+  const action = new cloudwatchActions.SnsAction(topic);
+  for (const alarm of alarms) {
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+  }
 }

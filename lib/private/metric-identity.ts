@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CANARY_METRIC_NAMES } from '../shared/canary-config';
 import { INVOKER_METRIC_NAMES, INVOKER_METRICS_NAMESPACE, INVOKER_SERVICE_DIMENSION } from '../shared/invoker-config';
+import { ROUTE53_METRICS_REGION } from '../shared/route53-metrics';
 
 /**
  * The identity of the metrics the constructs read: the one place that says which namespace, name,
@@ -37,15 +38,7 @@ export function invokerMetric(identity: InvokerMetricIdentity, metricName: strin
   if (!KNOWN_INVOKER_METRICS.includes(metricName)) {
     throw new Error(`Unknown invoker metric '${metricName}'. Use one of: ${KNOWN_INVOKER_METRICS.join(', ')}.`);
   }
-  return new cloudwatch.Metric({
-    namespace: INVOKER_METRICS_NAMESPACE,
-    metricName,
-    dimensionsMap: { [INVOKER_SERVICE_DIMENSION]: identity.serviceName, Region: identity.calledRegion },
-    statistic: cloudwatch.Stats.SUM,
-    period: Duration.minutes(1),
-    region: identity.storedInRegion,
-    ...options,
-  });
+  return serviceMetric(metricName, identity, cloudwatch.Stats.SUM, options);
 }
 
 /** Every metric name the region canary publishes. */
@@ -62,19 +55,25 @@ export function canaryMetric(serviceName: string, region: string, metricName: st
   if (!KNOWN_CANARY_METRICS.includes(metricName)) {
     throw new Error(`Unknown canary metric '${metricName}'. Use one of: ${KNOWN_CANARY_METRICS.join(', ')}.`);
   }
+  return serviceMetric(metricName, { serviceName, calledRegion: region, storedInRegion: region }, cloudwatch.Stats.MINIMUM, options);
+}
+
+/**
+ * A metric of the invoker's namespace and dimension set (`service`, `Region`), which the handler and the
+ * canary both publish: per minute, `statistic` unless `options` say otherwise.
+ */
+function serviceMetric(metricName: string, identity: InvokerMetricIdentity, statistic: string,
+  options: cloudwatch.MetricOptions): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: INVOKER_METRICS_NAMESPACE,
     metricName,
-    dimensionsMap: { [INVOKER_SERVICE_DIMENSION]: serviceName, Region: region },
-    statistic: cloudwatch.Stats.MINIMUM,
+    dimensionsMap: { [INVOKER_SERVICE_DIMENSION]: identity.serviceName, Region: identity.calledRegion },
+    statistic,
     period: Duration.minutes(1),
-    region,
+    region: identity.storedInRegion,
     ...options,
   });
 }
-
-/** Route 53 publishes health-check metrics in this region only. */
-export const ROUTE53_METRICS_REGION = 'us-east-1';
 
 /** A Route 53 health check's status per minute (`Minimum`: 1 = healthy, 0 = unhealthy). */
 export function healthCheckStatusMetric(healthCheckId: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {

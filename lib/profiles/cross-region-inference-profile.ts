@@ -81,7 +81,7 @@ export class CrossRegionInferenceProfile {
       sourceRegion,
       destinationRegions: catalog.destinationsOf(id, sourceRegion)!,
     }));
-    return new CrossRegionInferenceProfile(id, catalog.modelIdOf(id), routes);
+    return new CrossRegionInferenceProfile(id, catalog.modelIdOf(id), routes, catalog);
   }
 
   /**
@@ -107,7 +107,7 @@ export class CrossRegionInferenceProfile {
     if (duplicate) {
       throw new Error(`CrossRegionInferenceProfile.declare('${id}'): source region '${duplicate.sourceRegion}' is listed twice; merge its destinations into one route.`);
     }
-    return new CrossRegionInferenceProfile(id, id.slice(geography.length + 1), routes);
+    return new CrossRegionInferenceProfile(id, id.slice(geography.length + 1), routes, InferenceProfileCatalog.bundled());
   }
 
   private static requireSystemProfileId(reference: string): string {
@@ -130,12 +130,16 @@ export class CrossRegionInferenceProfile {
   public readonly geography: Geography;
 
   private readonly routes: ReadonlyMap<string, readonly string[]>;
+  /** The catalog the profile came from (the bundled one for a declared profile): where its alternatives are looked up. */
+  private readonly catalog: InferenceProfileCatalog;
 
-  private constructor(profileId: string, modelId: string, routes: Array<{ sourceRegion: string; destinationRegions: string[] }>) {
+  private constructor(profileId: string, modelId: string, routes: Array<{ sourceRegion: string; destinationRegions: string[] }>,
+    catalog: InferenceProfileCatalog) {
     this.profileId = profileId;
     this.modelId = modelId;
     this.geography = geographyOfProfileId(profileId)!;
     this.routes = new Map(routes.map(r => [r.sourceRegion, r.destinationRegions]));
+    this.catalog = catalog;
   }
 
   /** Whether this is a `global.` profile, which may route to any commercial region. */
@@ -190,7 +194,7 @@ export class CrossRegionInferenceProfile {
     this.assertDeployable(sourceRegions, options.residency ?? ResidencyConstraint.UNRESTRICTED);
     const arnParts: ArnParts = { partition: Aws.PARTITION, account: stack?.account ?? Aws.ACCOUNT_ID };
     const grants = sourceRegions
-      .flatMap(sourceRegion => this.statementsFor(sourceRegion, arnParts))
+      .flatMap(sourceRegion => this._invokeStatementsFrom(sourceRegion, arnParts))
       .map(spec => iam.Grant.addToPrincipal({
         grantee,
         actions: [...spec.actions],
@@ -237,19 +241,13 @@ export class CrossRegionInferenceProfile {
     }
   }
 
-  /** The catalog's other geographic profiles of this model that some source region keeps inside `residency`. */
-  private otherProfilesInside(residency: ResidencyConstraint): Array<{ profileId: string; sources: string[] }> {
-    const catalog = InferenceProfileCatalog.bundled();
-    return catalog.profileIds
-      .filter(id => id !== this.profileId && catalog.modelIdOf(id) === this.modelId && geographyOfProfileId(id) !== Geography.GLOBAL)
-      .map(id => ({
-        profileId: id,
-        sources: catalog.sourceRegionsOf(id).filter(source => residency.forbiddenRegions(catalog.destinationsOf(id, source) ?? []).length === 0),
-      }))
-      .filter(other => other.sources.length > 0);
-  }
-
-  private statementsFor(sourceRegion: string, arnParts: ArnParts): StatementSpec[] {
+  /**
+   * The least-privilege statements for invoking this profile from `sourceRegion` (what `grantInvoke`
+   * grants there), for the library's own narrower grants such as the region canary's.
+   *
+   * @internal
+   */
+  public _invokeStatementsFrom(sourceRegion: string, arnParts: ArnParts): StatementSpec[] {
     return invokeStatements({
       profileId: this.profileId,
       modelId: this.modelId,
@@ -257,6 +255,18 @@ export class CrossRegionInferenceProfile {
       sourceRegion,
       destinationRegions: this.destinationsFrom(sourceRegion),
     }, arnParts);
+  }
+
+  /** The catalog's other geographic profiles of this model that some source region keeps inside `residency`. */
+  private otherProfilesInside(residency: ResidencyConstraint): Array<{ profileId: string; sources: string[] }> {
+    const catalog = this.catalog;
+    return catalog.profileIds
+      .filter(id => id !== this.profileId && catalog.modelIdOf(id) === this.modelId && geographyOfProfileId(id) !== Geography.GLOBAL)
+      .map(id => ({
+        profileId: id,
+        sources: catalog.sourceRegionsOf(id).filter(source => residency.forbiddenRegions(catalog.destinationsOf(id, source) ?? []).length === 0),
+      }))
+      .filter(other => other.sources.length > 0);
   }
 
   private requireRoute(sourceRegion: string): readonly string[] {
@@ -287,7 +297,6 @@ function modelReferenceVocabulary(): ModelReferenceVocabulary {
   if (!vocabulary) {
     const catalog = InferenceProfileCatalog.bundled();
     vocabulary = {
-      isKnownGeographyPrefix: id => geographyOfProfileId(id) !== undefined,
       geographyPrefixes: GEOGRAPHY_PREFIXES,
       providers: new Set(catalog.profileIds.map(id => catalog.modelIdOf(id).split('.')[0])),
     };

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -281,7 +281,7 @@ export class CrossRegionInferenceApi extends Construct {
     }
     if (!operations.createRegionalTrails) {
       // Information, not a warning: most accounts have such a trail, and `cdk synth --strict` must stay clean.
-      Annotations.of(this.routingStack).addInfo(`The audit of ${this.regions.join(', ')} reads the Bedrock calls CloudTrail delivers to `
+      noteAtSynth(this.routingStack, `The audit of ${this.regions.join(', ')} reads the Bedrock calls CloudTrail delivers to `
         + 'EventBridge in each region, which it does only while a trail logs management events there (EventBridge User Guide, "AWS service events '
         + 'delivered via AWS CloudTrail"). If no organisation, Control Tower or other trail covers these regions, set '
         + 'operations.createRegionalTrails: true (one single-region trail per region, its bucket in that region).');

@@ -61,6 +61,20 @@ describe('REST API names', () => {
     expect(() => invoker(stack, 'Chat2', { serviceName: 'app-chat' }))
       .toThrow(/serviceName 'app-chat' is already the service name of the invoker at 'Invokers\/Chat' in this stack.*Give each invoker its own serviceName/);
   });
+
+  test('rejects a service name an earlier invoker of the stack got by default', () => {
+    const { stack } = stackIn();
+    const first = invoker(stack, 'First');
+    expect(() => invoker(stack, 'Second', { serviceName: first.serviceName }))
+      .toThrow(new RegExp(`serviceName '${first.serviceName}' is already the service name of the invoker at 'Invokers/First'`));
+  });
+
+  test('accepts one service name in two stacks: API names are per region and account, and each stack checks its own', () => {
+    const { app, stack } = stackIn();
+    const other = new Stack(app, 'Other', { env: { account: '111111111111', region: 'eu-central-1' } });
+    invoker(stack, 'Chat', { serviceName: 'app-chat' });
+    expect(() => invoker(other, 'Chat', { serviceName: 'app-chat', fallbackRegions: ['eu-west-1'] })).not.toThrow();
+  });
 });
 
 describe('GET /health', () => {

@@ -196,6 +196,24 @@ describe('CrossRegionDashboard', () => {
     ]);
   });
 
+  test('an audit trail\'s metrics: its namespace, every source region searched in the trail\'s region, one residency series', () => {
+    const { stack } = build({
+      audit: { region: 'eu-west-1', sourceRegions: ['eu-west-1', 'eu-central-1'], metricNamespace: 'CdkBedrockCrossRegion/Audit/BedrockEu', residencyCheck: true },
+    });
+    expect(widget(stack, /^Inference that ran outside its source region/).map(l => [l.namespace, l.dimensions.SourceRegion, l.region])).toEqual([
+      ['CdkBedrockCrossRegion/Audit/BedrockEu', 'eu-west-1', 'eu-west-1'],
+      ['CdkBedrockCrossRegion/Audit/BedrockEu', 'eu-central-1', 'eu-west-1'],
+    ]);
+    const searches = widget(stack, /^Where inference ran, by source region/);
+    expect(searches.map(l => [l.region, l.expression])).toEqual(['eu-west-1', 'eu-central-1'].map(source => ['eu-west-1',
+      `SEARCH('{"CdkBedrockCrossRegion/Audit/BedrockEu",SourceRegion,InferenceRegion} MetricName="Inferences" SourceRegion="${source}"', 'Sum', 300)`]));
+    expect(searches[1].label).toBe('called in eu-central-1, ran in ${PROP(\'Dim.InferenceRegion\')}');
+    const residency = widget(stack, /^Inference outside the allowed regions/);
+    expect(residency.map(l => [l.namespace, l.metricName, l.dimensions, l.region, l.stat, l.label])).toEqual([
+      ['CdkBedrockCrossRegion/Audit/BedrockEu', 'InferencesOutsideAllowedRegions', {}, 'eu-west-1', 'Sum', 'called in eu-west-1, eu-central-1'],
+    ]);
+  });
+
   test('the header lists regions, roles and call order', () => {
     const { stack } = build();
     const text = dashboardBody(stack).widgets.find((w: any) => w.type === 'text').properties.markdown;

@@ -147,6 +147,16 @@ describe('the metric filters', () => {
     expect(matchesFilterPattern(inferences, eventBridgeEvent({ additionalEventData: undefined }))).toBe(false);
   });
 
+  test('metricInferences reads the Inferences series of the filter, for one inference region, in this region', () => {
+    const { template, audit } = build();
+    const metric = audit.metricInferences('eu-central-1');
+    expect(metric).toMatchObject({ namespace: 'CdkBedrockCrossRegion/Audit/BedrockEu', metricName: 'Inferences', statistic: 'Sum', region: 'eu-west-1' });
+    expect(metric.dimensions).toEqual({ SourceRegion: 'eu-west-1', InferenceRegion: 'eu-central-1' });
+    expect(filterOf(template, 'Inferences').MetricTransformations[0].Dimensions.map((d: any) => d.Key)).toEqual(Object.keys(metric.dimensions!));
+    expect(metric.period.toMinutes()).toBe(5);
+    expect(audit.metricInferences('eu-central-1', { period: Duration.hours(1) }).period.toMinutes()).toBe(60);
+  });
+
   test('the residency filter has no dimension: its alarm reads one series, named by the deployment and kept in this region', () => {
     const { template, audit, stack } = build({ allowedInferenceRegions: EU_ALLOWED });
     const outside = filterOf(template, 'InferencesOutsideAllowedRegions');
@@ -253,6 +263,18 @@ describe('validation and cdk-nag', () => {
     expect(() => build({ alarmWindow: Duration.seconds(30) })).toThrow(/alarmWindow must be a whole number of minutes/);
     const app = new App();
     expect(() => new RegionalInferenceAudit(new Stack(app, 'Agnostic'), 'Audit', { deploymentName: 'x' })).toThrow(/concrete region/);
+  });
+
+  test('a stack region that is no AWS region name is refused, naming the stack region', () => {
+    expect(() => build({}, 'moon')).toThrow(/RegionalInferenceAudit needs a stack whose region is an AWS region name such as 'eu-west-1'.*got 'moon'/);
+  });
+
+  test('the allowed regions count once each, and the residency alarm names the command that prints the SCP', () => {
+    const { audit, template, stack } = build({ allowedInferenceRegions: ['eu-west-1', 'eu-west-3', 'eu-west-1'] });
+    expect(audit.allowedInferenceRegions).toEqual(['eu-west-1', 'eu-west-3']);
+    const alarm = template.toJSON().Resources[stack.getLogicalId(audit.residencyAlarm!.node.defaultChild as any)].Properties;
+    expect(alarm.AlarmDescription).toMatch(/ran outside eu-west-1, eu-west-3\./);
+    expect(alarm.AlarmDescription).toContain('(npx cdk-bedrock-cross-region generate-scp)');
   });
 
   test('no cdk-nag findings, without and with a trail', () => {

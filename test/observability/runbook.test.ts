@@ -6,9 +6,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
   BedrockModelIdDimension, CrossRegionInferenceApi, CrossRegionInferenceProfile, InferenceAuditTrail, InferenceEndpointOptions, InvokerAlarms,
-  RegionalInvoker, RoutingPattern,
+  RegionalInferenceAudit, RegionalInvoker, RoutingPattern,
 } from '../../lib';
-import { auditTrailRunbookEntries, invokerAlarmsRunbookEntries, renderRunbook, Runbook, RunbookModel } from '../../lib/observability/private/runbook';
+import { auditTrailRunbookEntries, regionalAuditRunbookEntries } from '../../lib/observability/private/audit-runbook';
+import { invokerAlarmsRunbookEntries, renderRunbook, Runbook, RunbookModel } from '../../lib/observability/private/runbook';
 import { alarmStateCommand } from '../../lib/observability/private/runbook-alarms';
 import { baselineOf, metricStatisticsCommand } from '../../lib/observability/private/runbook-baseline';
 
@@ -216,6 +217,46 @@ describe('runbook entries from the constructs', () => {
     expect(entries[0].location).toBe(`stack Chat-eu-west-1, alarm ${logicalId}`);
     expect(entries[0].alarm).toEqual({ region: 'eu-west-1', stackName: 'Chat-eu-west-1', logicalId, alarmName: undefined });
     expect(entries.at(-1)!.firstCheck).toContain('Bedrock/Where inference ran');
+  });
+});
+
+describe('what the runbook entries add to the alarms', () => {
+  test('the latency entry points at the baseline section; the alarm description, read without a runbook, does not', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Chat-eu-west-1', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const invoker = new RegionalInvoker(stack, 'Invoker', {
+      profiles: [CrossRegionInferenceProfile.fromId('eu.anthropic.claude-3-7-sonnet-20250219-v1:0')], fallbackRegions: ['eu-central-1'],
+    });
+    const alarms = new InvokerAlarms(stack, 'Alarms', { invoker });
+    const latency = invokerAlarmsRunbookEntries(alarms).find(e => e.title === 'Latency regression')!;
+    expect(latency.firstCheck).toMatch(/^Compare "Latency p50\/p90\/p99".*The runbook's baseline section prints this region's expected figures/);
+    const logicalId = stack.getLogicalId(alarms.latency.node.defaultChild as any);
+    const description = Template.fromStack(stack).toJSON().Resources[logicalId].Properties.AlarmDescription;
+    expect(description).toContain('First check: Compare "Latency p50/p90/p99"');
+    expect(description).not.toMatch(/runbook/i);
+  });
+
+  test('both audits give the same two entries, worded for a region of their own or for the trail\'s source regions', () => {
+    const app = new App();
+    const env = { account: '111111111111', region: 'eu-west-1' };
+    const allowedInferenceRegions = ['eu-west-1', 'eu-west-3'];
+    const regional = new RegionalInferenceAudit(new Stack(app, 'Regional', { env }), 'Audit', { deploymentName: 'BedrockEu', allowedInferenceRegions });
+    const trail = new InferenceAuditTrail(new Stack(app, 'Trail', { env }), 'Audit', { sourceRegions: ['eu-west-1', 'eu-west-3'], allowedInferenceRegions });
+    const [own, trails] = [regionalAuditRunbookEntries(regional), auditTrailRunbookEntries(trail)];
+    for (const entries of [own, trails]) {
+      expect(entries.map(e => [e.title, e.region])).toEqual([['Unusual cross-region activity', 'eu-west-1'], ['Inference outside the allowed regions', 'eu-west-1']]);
+      expect(entries[1].meaning).toContain('ran outside eu-west-1, eu-west-3: a breach');
+      expect(entries[1].action).toContain('deny the region organisation-wide with an SCP (npx cdk-bedrock-cross-region generate-scp)');
+    }
+    expect(own[0].meaning).toContain('More Bedrock calls than usual made in this region ran in another region');
+    expect(own[0].firstCheck).toBe('Run the saved Logs Insights query "Bedrock/BedrockEu/Where inference ran from eu-west-1" in this region over the alarm window: '
+      + 'which profiles, callers and inference regions?');
+    expect(own[0].action).toContain('if this region throttles, raise its quota');
+    expect(trails[0].meaning).toContain('More Bedrock calls than usual from eu-west-1, eu-west-3 ran in another region');
+    expect(trails[1].firstCheck)
+      .toBe('Run the saved Logs Insights query "Bedrock/Where inference ran" in eu-west-1: which profile and caller, and which inference region?');
+    expect(trails[0].action).toContain('if the source region throttles, raise its quota');
+    expect(trails[0].alarm).toEqual({ region: 'eu-west-1', stackName: 'Trail', logicalId: expect.stringMatching(/^AuditUnusualCrossRegionActivity/), alarmName: undefined });
   });
 });
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CrossRegionInferenceProfile, Geography, InferenceProfileCatalog } from '../../lib';
+import { CrossRegionInferenceProfile, Geography, InferenceProfileCatalog, ResidencyConstraint } from '../../lib';
 import { GEOGRAPHY_REGIONS } from '../../lib/shared/invoker-config';
 
 const catalog = InferenceProfileCatalog.bundled();
@@ -177,6 +177,23 @@ describe('looking profiles up', () => {
     expect(own.profileIds).toEqual(['eu.example.m-v1:0']);
     expect(CrossRegionInferenceProfile.fromId('eu.example.m-v1:0', { catalog: own }).destinationsFrom('eu-west-1')).toEqual(['eu-west-1', 'eu-west-3']);
     expect(() => CrossRegionInferenceProfile.fromId('us.anthropic.claude-3-haiku-20240307-v1:0', { catalog: own })).toThrow(/not in the catalog/);
+  });
+
+  test('residency advice names the other profiles of the catalog the profile came from', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-')), 'catalog.json');
+    fs.writeFileSync(file, JSON.stringify({
+      source: 'test',
+      retrievedAt: '2026-01-01',
+      commercialRegions: ['eu-west-1', 'eu-west-3', 'us-east-1'],
+      profiles: [
+        { id: 'us.example.m-v1:0', geography: 'us', modelId: 'example.m-v1:0', destinations: { 'us-east-1': ['us-east-1', 'eu-west-1'] } },
+        { id: 'eu.example.m-v1:0', geography: 'eu', modelId: 'example.m-v1:0', destinations: { 'eu-west-1': ['eu-west-1', 'eu-west-3'] } },
+      ],
+    }));
+    const profile = CrossRegionInferenceProfile.fromId('us.example.m-v1:0', { catalog: InferenceProfileCatalog.fromFile(file) });
+    // The bundled catalog knows no example.m-v1:0: read there, the advice would find no other profile.
+    expect(() => profile.assertDeployable(['us-east-1'], ResidencyConstraint.EU_ONLY))
+      .toThrow(/can run inference in us-east-1, outside the residency constraint .* Either use 'eu\.example\.m-v1:0' \(from eu-west-1\)\./);
   });
 
   test.each([

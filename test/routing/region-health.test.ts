@@ -2,8 +2,9 @@
  * What takes a region out of DNS: the template of each region's canary (schedule, function, IAM, alarm)
  * and of the Route 53 health checks that follow it.
  */
-import { App, Duration } from 'aws-cdk-lib';
+import { App, Duration, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   CrossRegionInferenceApi, CrossRegionInferenceApiProps, CrossRegionInferenceProfile, RoutingPattern,
 } from '../../lib';
@@ -172,6 +173,22 @@ describe('settings', () => {
     expect(bedrock.map((s: any) => s.Condition.StringEquals['aws:RequestedRegion'])).toEqual(['us-west-2', 'us-west-2', 'unspecified']);
   });
 
+  test('the canary runs on the invoker\'s runtime, an overridden one included', () => {
+    const { api } = deploy({
+      endpoints: [{
+        name: 'chat',
+        profiles: [EU],
+        runtime: lambda.Runtime.NODEJS_22_X,
+        routing: RoutingPattern.activePassive({ primary: 'eu-west-1', secondaries: ['eu-central-1'] }),
+      }],
+    });
+    const functions = Object.values<any>(Template.fromStack(api.regionalStack('eu-west-1')).findResources('AWS::Lambda::Function'));
+    const canary = functions.find(f => f.Properties.Environment?.Variables?.CANARY_CONFIG);
+    const handler = functions.find(f => f.Properties.Environment?.Variables?.INVOKER_CONFIG);
+    expect(canary.Properties.Runtime).toBe('nodejs22.x');
+    expect(handler.Properties.Runtime).toBe('nodejs22.x');
+  });
+
   test('without a domain there is no canary (no health check to feed)', () => {
     const { api } = deploy({ domain: undefined });
     const functions = Object.values<any>(Template.fromStack(api.regionalStack('eu-west-1')).findResources('AWS::Lambda::Function'));
@@ -189,6 +206,10 @@ describe('settings', () => {
     ['a fractional evaluation', { canaryEvaluationRuns: 2.5 }, /canaryEvaluationRuns must be a whole number of at least 1; got 2.5/],
     ['more failed runs than evaluated', { canaryFailedRuns: 4, canaryEvaluationRuns: 3 }, /canaryFailedRuns \(4\) must not exceed canaryEvaluationRuns \(3\)/],
     ['an evaluation range over one day', { canaryInterval: Duration.minutes(60), canaryEvaluationRuns: 25 }, /must not exceed one day/],
+    ['a token for the failed runs', { canaryFailedRuns: Token.asNumber({ Ref: 'FailedRuns' }) },
+      /canaryFailedRuns must be a number, not a token: the failover times are computed from it at synth/],
+    ['a token for the evaluated runs', { canaryEvaluationRuns: Token.asNumber({ Ref: 'EvaluationRuns' }) }, /canaryEvaluationRuns must be a number, not a token/],
+    ['a token for the failure threshold', { failureThreshold: Token.asNumber({ Ref: 'Threshold' }) }, /failureThreshold must be a number, not a token/],
   ])('rejects %s', (_name, healthChecks, message) => {
     expect(() => deploy({ healthChecks })).toThrow(message);
   });

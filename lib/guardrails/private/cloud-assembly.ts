@@ -14,14 +14,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { iamPrefixOfResourceType } from './deployment-needs';
 import { partitionOfRegion } from '../../profiles/geography';
+import { ROUTING_STACK_ID } from '../../routing/private/stack-topology';
 import { INVOKER_CONFIG_ENV } from '../../shared/invoker-config';
 import type { DeploymentStack } from '../deployment-stack';
-
-/**
- * The construct id `CrossRegionInferenceApi` gives its routing stack (lib/routing/private/stack-topology.ts);
- * a test on the synthesized sample pins it.
- */
-const ROUTING_STACK_ID = 'Routing';
 
 /** One stack of a synthesized app. */
 export interface AssemblyStack {

@@ -1,14 +1,10 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { bundledHandlerCode } from '../../private/bundled-handler-code';
 import { INVOKER_CONFIG_ENV, INVOKER_METRICS_NAMESPACE, InvokerRuntimeConfig, TRACE_ENABLED_ENV } from '../../shared/invoker-config';
 import { InvokerSettings } from '../invoker-settings';
 import type { RegionalInvoker } from '../regional-invoker';
 import { TimeoutBudget } from './timeout-budget';
-
-/** Where the build puts the bundled handler (`npx projen bundle`); the npm package ships it. */
-const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', '..', 'assets', 'invoker');
 
 /**
  * The invoker's handler function (`Handler`): the bundled handler on arm64, with its role, log group,
@@ -16,10 +12,7 @@ const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', '..', 'assets', 'invo
  */
 export function createInvokerFunction(scope: RegionalInvoker, settings: InvokerSettings, budget: TimeoutBudget,
   config: InvokerRuntimeConfig, tracing: boolean): lambda.Function {
-  if (!fs.existsSync(path.join(HANDLER_ASSET_DIR, 'index.js'))) {
-    throw new Error(`The invoker handler bundle is missing (${HANDLER_ASSET_DIR}/index.js). In a source checkout run `
-      + '`npx projen bundle` first; the published package ships it.');
-  }
+  const code = bundledHandlerCode('invoker');
   const runtime = settings.runtime ?? lambda.Runtime.NODEJS_24_X;
   if (runtime.family !== lambda.RuntimeFamily.NODEJS || /^nodejs(1\d|20)\./.test(runtime.name)) {
     throw new Error(`runtime must be Node.js 22 or newer (the handler is built for it); got ${runtime.name}.`);
@@ -29,7 +22,7 @@ export function createInvokerFunction(scope: RegionalInvoker, settings: InvokerS
     runtime,
     architecture: lambda.Architecture.ARM_64,
     handler: 'index.handler',
-    code: lambda.Code.fromAsset(HANDLER_ASSET_DIR),
+    code,
     memorySize: settings.memorySize ?? 512,
     timeout: Duration.seconds(budget.lambdaTimeoutSeconds),
     role: scope.role,

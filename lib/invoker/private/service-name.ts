@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 
 /**
  * Longest service name. The name is the `service` dimension of the invoker's and the canary's metrics,
@@ -29,5 +29,22 @@ export function serviceNameProblem(name: string): string | undefined {
   if (name.trim() === '') {
     return 'is blank; give a name such as \'<app>-<endpoint>\'';
   }
+  return undefined;
+}
+
+/** The construct path of the first invoker of each service name, in each stack. */
+const invokerPathsByStack = new WeakMap<Stack, Map<string, string>>();
+
+/**
+ * Claims service name `name` for the invoker at `path` in `stack`: returns the path of the invoker that
+ * already has it, or records this one and returns `undefined`. One map lookup per invoker, instead of a
+ * walk of the whole stack.
+ */
+export function claimServiceName(stack: Stack, name: string, path: string): string | undefined {
+  const paths = invokerPathsByStack.get(stack) ?? new Map<string, string>();
+  invokerPathsByStack.set(stack, paths);
+  const existing = paths.get(name);
+  if (existing !== undefined) { return existing; }
+  paths.set(name, path);
   return undefined;
 }

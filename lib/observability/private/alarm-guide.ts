@@ -29,7 +29,7 @@ export const INVOKER_ALARM_GUIDE: Record<'failoverFrequency' | 'secondaryMajorit
   latency: {
     title: 'Latency regression',
     meaning: 'The p90 end-to-end latency of requests served through this invoker rose above its baseline for 15 minutes.',
-    firstCheck: 'Compare "Latency p50/p90/p99" per serving region with "Time to first token": is one serving region slower (failover to a distant region), or did the prompts or outputs grow (tokens widgets)? The runbook\'s baseline section prints this region\'s expected figures and the command that reads its last two weeks.',
+    firstCheck: 'Compare "Latency p50/p90/p99" per serving region with "Time to first token": is one serving region slower (failover to a distant region), or did the prompts or outputs grow (tokens widgets)?',
     action: 'If a fallback region is serving, fix the own region first (see the secondary-majority alarm). If all regions are slower, check the Bedrock InvocationLatency widget: a model-side slowdown is for AWS Support; a change in request size is for the application team.',
   },
   errorRate: {

@@ -1,4 +1,5 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 
 /*
  * The identity of the audit metrics and saved queries, shared by the audit constructs, their alarms,
@@ -22,6 +23,32 @@ export const AUDIT_METRIC_NAMES = {
 export const SOURCE_REGION_DIMENSION = 'SourceRegion';
 /** Dimension: the region that ran the call. */
 export const INFERENCE_REGION_DIMENSION = 'InferenceRegion';
+
+/** The period the audit metrics are read at by default (the dashboard's too). */
+export const AUDIT_METRIC_PERIOD = Duration.minutes(5);
+
+/** Where an audit's metrics are: their namespace and the region that stores them (an audit construct is one). */
+export interface AuditMetricLocation {
+  readonly metricNamespace: string;
+  readonly region: string;
+}
+
+/**
+ * An audit metric as the constructs, their alarms and the dashboard read it: the sum of the calls per
+ * {@link AUDIT_METRIC_PERIOD}, in the region that stores it; `options` override any of these.
+ */
+export function auditMetric(location: AuditMetricLocation, metricName: string, dimensionsMap?: Record<string, string>,
+  options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: location.metricNamespace,
+    metricName,
+    dimensionsMap,
+    statistic: cloudwatch.Stats.SUM,
+    period: AUDIT_METRIC_PERIOD,
+    region: location.region,
+    ...options,
+  });
+}
 
 /**
  * The namespace of one deployment's audit metrics: `CdkBedrockCrossRegion/Audit/<deployment>`.

@@ -1,6 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { AUDIT_METRIC_NAMES, AUDIT_METRIC_NAMESPACE, INFERENCE_REGION_DIMENSION, SOURCE_REGION_DIMENSION } from './audit-metrics';
+import {
+  AUDIT_METRIC_NAMES, AUDIT_METRIC_NAMESPACE, AUDIT_METRIC_PERIOD, auditMetric, INFERENCE_REGION_DIMENSION, SOURCE_REGION_DIMENSION,
+} from './audit-metrics';
 import { healthCheckStatusMetric } from '../../private/metric-identity';
 import { DashboardAudit, DashboardHealthCheck } from '../dashboard-inputs';
 
@@ -24,19 +25,11 @@ export function healthCheckWidget(healthChecks: DashboardHealthCheck[]): cloudwa
 export function auditWidgets(audit: DashboardAudit): cloudwatch.GraphWidget[] {
   const namespace = audit.metricNamespace ?? AUDIT_METRIC_NAMESPACE;
   const storedIn = (source: string) => audit.region ?? source;
-  const period = Duration.minutes(5);
   const widgets = [
     new cloudwatch.GraphWidget({
       title: 'Inference that ran outside its source region (CloudTrail, delayed minutes)',
-      left: audit.sourceRegions.map(source => new cloudwatch.Metric({
-        namespace,
-        metricName: AUDIT_METRIC_NAMES.crossRegion,
-        dimensionsMap: { [SOURCE_REGION_DIMENSION]: source },
-        statistic: cloudwatch.Stats.SUM,
-        period,
-        region: storedIn(source),
-        label: `called in ${source}, ran elsewhere`,
-      })),
+      left: audit.sourceRegions.map(source => auditMetric({ metricNamespace: namespace, region: storedIn(source) },
+        AUDIT_METRIC_NAMES.crossRegion, { [SOURCE_REGION_DIMENSION]: source }, { label: `called in ${source}, ran elsewhere` })),
       stacked: true,
       width: 12,
       leftYAxis: { min: 0, showUnits: false },
@@ -45,9 +38,9 @@ export function auditWidgets(audit: DashboardAudit): cloudwatch.GraphWidget[] {
       title: 'Where inference ran, by source region (CloudTrail inferenceRegion)',
       left: audit.sourceRegions.map(source => new cloudwatch.MathExpression({
         expression: `SEARCH('{"${namespace}",${SOURCE_REGION_DIMENSION},${INFERENCE_REGION_DIMENSION}} `
-          + `MetricName="${AUDIT_METRIC_NAMES.inferences}" ${SOURCE_REGION_DIMENSION}="${source}"', 'Sum', ${period.toSeconds()})`,
+          + `MetricName="${AUDIT_METRIC_NAMES.inferences}" ${SOURCE_REGION_DIMENSION}="${source}"', 'Sum', ${AUDIT_METRIC_PERIOD.toSeconds()})`,
         usingMetrics: {},
-        period,
+        period: AUDIT_METRIC_PERIOD,
         // A dynamic label: one series per inference region the search finds.
         label: `called in ${source}, ran in \${PROP('Dim.${INFERENCE_REGION_DIMENSION}')}`,
         searchRegion: storedIn(source),
@@ -62,12 +55,7 @@ export function auditWidgets(audit: DashboardAudit): cloudwatch.GraphWidget[] {
     const regions = [...new Set(audit.sourceRegions.map(storedIn))];
     widgets.push(new cloudwatch.GraphWidget({
       title: 'Inference outside the allowed regions (residency breaches; any is one too many)',
-      left: regions.map(region => new cloudwatch.Metric({
-        namespace,
-        metricName: AUDIT_METRIC_NAMES.outsideAllowedRegions,
-        statistic: cloudwatch.Stats.SUM,
-        period,
-        region,
+      left: regions.map(region => auditMetric({ metricNamespace: namespace, region }, AUDIT_METRIC_NAMES.outsideAllowedRegions, undefined, {
         label: audit.region === undefined ? `called in ${region}` : `called in ${audit.sourceRegions.join(', ')}`,
       })),
       width: 12,

@@ -57,7 +57,7 @@ export function alarmStateCommand(identity: RunbookAlarmIdentity): string {
 }
 
 /** The alarms grouped by title, in order of first appearance. */
-export function alarmsByTitle(alarms: readonly RunbookAlarm[]): Array<{ readonly title: string; readonly entries: RunbookAlarm[] }> {
+function alarmsByTitle(alarms: readonly RunbookAlarm[]): Array<{ readonly title: string; readonly entries: RunbookAlarm[] }> {
   const groups = new Map<string, RunbookAlarm[]>();
   for (const alarm of alarms) {
     groups.set(alarm.title, [...(groups.get(alarm.title) ?? []), alarm]);

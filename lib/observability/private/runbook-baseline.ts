@@ -17,6 +17,10 @@ import { RegionPerformanceBaseline } from '../performance-baseline';
 /** How many days the baseline commands read. One-minute data is kept 15 days, so every minute counts. */
 export const BASELINE_DAYS = 14;
 
+/** What the latency alarm's runbook entry adds to its first check: where this section is. */
+export const LATENCY_BASELINE_POINTER = 'The runbook\'s baseline section prints this region\'s expected figures and the command that reads '
+  + `its last ${BASELINE_DAYS} days.`;
+
 /**
  * `AWS/Bedrock` time to the first token of streaming calls (ConverseStream,
  * InvokeModelWithResponseStream), by `ModelId`
@@ -142,14 +146,14 @@ function dimensionValue(name: string, value: string): string {
  * `aws cloudwatch get-metric-statistics` for the daily p50 and p99 of a series over the last
  * {@link BASELINE_DAYS} days, oldest day first (GNU `date`; on macOS `date -u -v-14d ...`).
  */
-export function metricStatisticsCommand(series: RunbookMetricSeries, days: number = BASELINE_DAYS): string {
+export function metricStatisticsCommand(series: RunbookMetricSeries): string {
   const dimensions = Object.entries(series.dimensions).map(([name, value]) => `'Name=${name},Value=${dimensionValue(name, value)}'`);
   return [
     `aws cloudwatch get-metric-statistics --region ${series.region}`,
     `--namespace ${series.namespace} --metric-name ${series.metricName}`,
     `--dimensions ${dimensions.join(' ')}`,
     '--extended-statistics p50 p99 --period 86400',
-    `--start-time "$(date -u -d '${days} days ago' +%Y-%m-%dT%H:%M:%SZ)" --end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"`,
+    `--start-time "$(date -u -d '${BASELINE_DAYS} days ago' +%Y-%m-%dT%H:%M:%SZ)" --end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"`,
     '--query "sort_by(Datapoints, &Timestamp)[].[Timestamp, ExtendedStatistics.p50, ExtendedStatistics.p99]" --output table',
   ].join(' \\\n  ');
 }

@@ -3,11 +3,10 @@ import * as path from 'path';
 import { Annotations, attachCustomSynthesis, ISynthesisSession, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { InferenceAuditTrail } from '../inference-audit-trail';
 import { INVOKER_ALARM_GUIDE, InvokerAlarmGuide } from './alarm-guide';
 import { alarmIdentityOf, RunbookAlarmIdentity, renderAlarmSections } from './runbook-alarms';
-import { renderBaselines, RunbookBaseline } from './runbook-baseline';
-import { cliCommand, UPDATE_PROFILES_EXAMPLE } from '../../shared/package-cli';
+import { LATENCY_BASELINE_POINTER, renderBaselines, RunbookBaseline } from './runbook-baseline';
+import { cliCommand } from '../../shared/package-cli';
 import { InvokerAlarms } from '../invoker-alarms';
 
 /*
@@ -106,7 +105,8 @@ export function invokerAlarmsRunbookEntries(alarms: InvokerAlarms): RunbookAlarm
   const entries: Array<[cloudwatch.Alarm | undefined, InvokerAlarmGuide]> = [
     [alarms.failoverFrequency, INVOKER_ALARM_GUIDE.failoverFrequency],
     [alarms.secondaryMajority, INVOKER_ALARM_GUIDE.secondaryMajority],
-    [alarms.latency, INVOKER_ALARM_GUIDE.latency],
+    // The runbook has the baseline the alarm compares with; its description (no runbook) does not say so.
+    [alarms.latency, { ...INVOKER_ALARM_GUIDE.latency, firstCheck: `${INVOKER_ALARM_GUIDE.latency.firstCheck} ${LATENCY_BASELINE_POINTER}` }],
     [alarms.errorRate, INVOKER_ALARM_GUIDE.errorRate],
     [alarms.throttleRate, INVOKER_ALARM_GUIDE.throttleRate],
     [alarms.rejectionRate, INVOKER_ALARM_GUIDE.rejectionRate],
@@ -119,31 +119,6 @@ export function invokerAlarmsRunbookEntries(alarms: InvokerAlarms): RunbookAlarm
     location: locate(alarm!),
     alarm: alarmIdentityOf(alarm!),
   }));
-}
-
-/** The runbook entry of an {@link InferenceAuditTrail}'s alarm. */
-export function auditTrailRunbookEntries(audit: InferenceAuditTrail): RunbookAlarm[] {
-  return [{
-    title: 'Unusual cross-region activity',
-    region: audit.region,
-    location: locate(audit.alarm),
-    alarm: alarmIdentityOf(audit.alarm),
-    meaning: `More Bedrock calls than usual from ${audit.sourceRegions.join(', ')} ran in another region (CloudTrail additionalEventData.inferenceRegion).`,
-    firstCheck: `Run the saved Logs Insights query "${audit.queryName}" in ${audit.region} over the alarm window: which profiles, callers and inference regions?`,
-    action: 'Cross-region profiles route away from a busy source region by design: if the source region throttles, raise its quota. '
-      + 'If an unexpected caller or a global profile appears, check it against your data-residency rules and the organisation SCPs.',
-  }, ...(audit.residencyAlarm === undefined ? [] : [{
-    title: 'Inference outside the allowed regions',
-    region: audit.region,
-    location: locate(audit.residencyAlarm),
-    alarm: alarmIdentityOf(audit.residencyAlarm),
-    meaning: `A Bedrock call from ${audit.sourceRegions.join(', ')} ran outside ${audit.allowedInferenceRegions!.join(', ')}: `
-      + 'a breach of the deployment\'s geography or residency rule.',
-    firstCheck: `Run the saved Logs Insights query "${audit.queryName}" in ${audit.region}: which profile and caller, and which inference region?`,
-    action: 'A caller using another (for example global) profile, or a profile whose destinations changed (refresh the catalog with '
-      + `${UPDATE_PROFILES_EXAMPLE} and load it with InferenceProfileCatalog.fromFile), are the usual causes.`
-      + ' Stop the caller, and deny the region organisation-wide with an SCP (npx generate-scp).',
-  }])];
 }
 
 function locate(alarm: cloudwatch.Alarm): string {

@@ -27,9 +27,7 @@ export interface ModelReference {
 
 /** What {@link classifyModelReference} knows about valid references. */
 export interface ModelReferenceVocabulary {
-  /** Whether `id` starts with a known geography prefix and a dot. */
-  readonly isKnownGeographyPrefix: (id: string) => boolean;
-  /** The geography prefixes (`us`, `eu`, `apac`, ...), for suggestions. */
+  /** The geography prefixes (`us`, `eu`, `apac`, ...): what a profile id starts with, before a dot. */
   readonly geographyPrefixes: readonly string[];
   /** The model providers of the catalog (`anthropic`, `amazon`, ...): the first label of a foundation model id. */
   readonly providers: ReadonlySet<string>;
@@ -61,7 +59,7 @@ export function classifyModelReference(reference: string, vocabulary: ModelRefer
     const kind = ARN_RESOURCE_KINDS[arn[3]] ?? 'unknown';
     return kind === 'system-profile-arn' ? { kind, profileId: arn[4] } : { kind };
   }
-  if (vocabulary.isKnownGeographyPrefix(reference)) {
+  if (vocabulary.geographyPrefixes.some(prefix => reference.startsWith(`${prefix}.`))) {
     return { kind: 'system-profile-id', profileId: reference };
   }
   // `<prefix>.<provider>.<model>` with a prefix that is no geography, such as `ap.anthropic.claude-...`.

@@ -7,7 +7,8 @@ import { AlarmTopics } from './alarm-topics';
 import { ResolvedHealthCheckSettings } from './resolved-health-check-settings';
 import { RegionalTarget, RoutedEndpoint } from './routed-endpoint';
 import { warnAtSynth } from './synth-warning';
-import { healthCheckStatusMetric, ROUTE53_METRICS_REGION } from '../../private/metric-identity';
+import { healthCheckStatusMetric } from '../../private/metric-identity';
+import { ROUTE53_METRICS_REGION } from '../../shared/route53-metrics';
 
 /** An alarm on the Route 53 health check of one region of one endpoint. */
 export interface HealthCheckAlarm {
@@ -68,7 +69,7 @@ export function createRegionHealthCheck(scope: Construct, target: RegionalTarget
  * region: with the routing stack elsewhere, there are none and a warning says so.
  */
 export function createHealthCheckAlarms(routingStack: Stack, routed: RoutedEndpoint[], alarmTopics: AlarmTopics): HealthCheckAlarm[] {
-  const withChecks = routed.filter(r => r.healthChecks);
+  const withChecks = routed.filter((r): r is Required<RoutedEndpoint> => r.healthChecks !== undefined);
   if (withChecks.length === 0) { return []; }
   if (routingStack.region !== ROUTE53_METRICS_REGION) {
     warnAtSynth(routingStack, 'health-check-alarms',
@@ -79,8 +80,9 @@ export function createHealthCheckAlarms(routingStack: Stack, routed: RoutedEndpo
   const topic = alarmTopics.of(routingStack);
   const alarms: HealthCheckAlarm[] = [];
   for (const { endpoint, regionalTargets, healthChecks } of withChecks) {
-    for (const [region, check] of healthChecks!) {
-      const { hostname, canaryAlarmName } = regionalTargets.find(t => t.region === region)!;
+    for (const { region, hostname, canaryAlarmName } of regionalTargets) {
+      // routeEndpoint gives every regional target a health check.
+      const check = healthChecks.get(region)!;
       const alarm = new cloudwatch.Alarm(routingStack, `${endpoint.name}HealthCheckAlarm-${region}`, {
         alarmDescription: `Route 53 considers '${endpoint.name}' in ${region} unhealthy and is answering with other regions. `
           + `First check the health check's children: GET https://${hostname}/health, then the canary in ${region} `

@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -10,13 +8,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ResolvedHealthCheckSettings } from './resolved-health-check-settings';
 import { RegionalInvoker } from '../../invoker/regional-invoker';
+import { bundledHandlerCode } from '../../private/bundled-handler-code';
 import { canaryMetric } from '../../private/metric-identity';
-import { invokeStatements } from '../../profiles/private/invoke-statements';
 import { CANARY_CONFIG_ENV, CANARY_METRIC_NAMES, CanaryRuntimeConfig } from '../../shared/canary-config';
 import { INVOKER_METRICS_NAMESPACE } from '../../shared/invoker-config';
-
-/** Where the build puts the bundled canary handler (`npx projen bundle`); the npm package ships it. */
-const CANARY_ASSET_DIR = path.join(__dirname, '..', '..', '..', 'assets', 'canary');
 
 /** The one Bedrock action a Converse call needs (Converse is authorised as `bedrock:InvokeModel`). */
 const CONVERSE_ACTION = 'bedrock:InvokeModel';
@@ -33,10 +28,14 @@ export interface RegionCanaryProps {
   /** Name of the alarm the region's Route 53 health check follows. */
   readonly alarmName: string;
   readonly settings: ResolvedHealthCheckSettings;
-  /** The invoker's log retention, removal policy and runtime, which the canary's log group and function follow. */
+  /** The invoker's log retention and removal policy, which the canary's log group follows. */
   readonly logRetention?: logs.RetentionDays;
   readonly removalPolicy?: RemovalPolicy;
-  readonly runtime?: lambda.Runtime;
+}
+
+/** Name of the canary alarm of `endpointName` in `region`, unique per deployment (`prefix`), endpoint and region. */
+export function canaryAlarmNameOf(prefix: string, endpointName: string, region: string): string {
+  return `${prefix}-${endpointName}-${region}-bedrock-canary`;
 }
 
 /**
@@ -44,7 +43,8 @@ export interface RegionCanaryProps {
  * to Bedrock in this region (never elsewhere) through the endpoint's first profile and publishes
  * `CanarySuccess`, `CanaryLatency` and `CanaryThrottles`; the alarm on `CanarySuccess` is what the
  * region's Route 53 health check follows. Unlike the invoker's own metrics it reports every interval
- * whatever the traffic, so a region DNS has drained keeps being measured.
+ * whatever the traffic, so a region DNS has drained keeps being measured. Its function runs on the
+ * invoker's runtime.
  */
 export class RegionCanary extends Construct {
   public readonly function: lambda.Function;
@@ -56,10 +56,7 @@ export class RegionCanary extends Construct {
 
   constructor(scope: Construct, id: string, props: RegionCanaryProps) {
     super(scope, id);
-    if (!fs.existsSync(path.join(CANARY_ASSET_DIR, 'index.js'))) {
-      throw new Error(`The canary handler bundle is missing (${CANARY_ASSET_DIR}/index.js). In a source checkout run `
-        + '`npx projen bundle` first; the published package ships it.');
-    }
+    const code = bundledHandlerCode('canary');
     const { invoker, settings } = props;
     const stack = Stack.of(this);
     const region = stack.region;
@@ -76,14 +73,7 @@ export class RegionCanary extends Construct {
     });
     this.logGroup.grantWrite(this.role);
     // The profile's own least-privilege statements for this one source region, narrowed to InvokeModel.
-    const statements = invokeStatements({
-      profileId: profile.profileId,
-      modelId: profile.modelId,
-      isGlobal: profile.isGlobal,
-      sourceRegion: region,
-      destinationRegions: profile.destinationsFrom(region),
-    }, { partition: Aws.PARTITION, account: stack.account });
-    for (const spec of statements) {
+    for (const spec of profile._invokeStatementsFrom(region, { partition: Aws.PARTITION, account: stack.account })) {
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: spec.sid, actions: [CONVERSE_ACTION], resources: [...spec.resources], conditions: spec.conditions,
       }));
@@ -92,10 +82,10 @@ export class RegionCanary extends Construct {
     const config: CanaryRuntimeConfig = { region, profileId: profile.profileId, timeoutMs: settings.canaryTimeout.toMilliseconds() };
     this.function = new lambda.Function(this, 'Function', {
       description: `Bedrock canary of '${props.endpointName}' in ${region} (${profile.profileId}, every ${settings.canaryInterval.toMinutes()} min)`,
-      runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
+      runtime: invoker.function.runtime,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(CANARY_ASSET_DIR),
+      code,
       memorySize: 256,
       timeout: Duration.seconds(Math.ceil(config.timeoutMs / 1000) + FUNCTION_MARGIN_SECONDS),
       role: this.role,

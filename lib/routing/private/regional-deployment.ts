@@ -8,9 +8,8 @@ import { InvokerAlarms } from '../../observability/invoker-alarms';
 import { InferenceDomain } from '../inference-domain';
 import { InferenceEndpointOptions } from '../inference-endpoint-options';
 import { AlarmTopics } from './alarm-topics';
-import { sharedNameTargetOf } from './dns-routing';
-import { recordNameOf } from './record-name';
-import { RegionCanary } from './region-canary';
+import { recordNameOf, sharedNameTargetOf } from './record-name';
+import { canaryAlarmNameOf, RegionCanary } from './region-canary';
 import { ResolvedHealthCheckSettings } from './resolved-health-check-settings';
 import { RegionalTarget } from './routed-endpoint';
 
@@ -51,7 +50,7 @@ export function deployRegion(stack: Stack, endpoint: InferenceEndpointOptions, r
     invoker,
     alarms,
     hostname: `${region}.${recordName}`,
-    canaryAlarmName: `${prefix}-${endpoint.name}-${region}-bedrock-canary`,
+    canaryAlarmName: canaryAlarmNameOf(prefix, endpoint.name, region),
   };
   if (!domain) {
     return target;
@@ -63,7 +62,6 @@ export function deployRegion(stack: Stack, endpoint: InferenceEndpointOptions, r
     settings: context.settings,
     logRetention: endpoint.logRetention,
     removalPolicy: endpoint.removalPolicy,
-    runtime: endpoint.runtime,
   });
   createRegionalDomain(stack, endpoint, target, recordName, domain);
   return target;

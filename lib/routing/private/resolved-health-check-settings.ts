@@ -22,6 +22,12 @@ export function resolveHealthCheckSettings(settings: HealthCheckSettings): Resol
     canaryFailedRuns: settings.canaryFailedRuns ?? 2,
     canaryEvaluationRuns: settings.canaryEvaluationRuns ?? 3,
   };
+  for (const key of ['failureThreshold', 'canaryFailedRuns', 'canaryEvaluationRuns'] as const) {
+    if (Token.isUnresolved(resolved[key])) {
+      throw new Error(`healthChecks.${key} must be a number, not a token: the failover times are computed from it at synth. `
+        + 'Give the value itself.');
+    }
+  }
   const interval = resolved.requestInterval.toSeconds();
   if (interval !== 10 && interval !== 30) {
     throw new Error(`healthChecks.requestInterval must be 10 or 30 seconds (Route 53's only choices); got ${interval} s.`);
@@ -41,7 +47,7 @@ export function resolveHealthCheckSettings(settings: HealthCheckSettings): Resol
   }
   for (const key of ['canaryFailedRuns', 'canaryEvaluationRuns'] as const) {
     const value = resolved[key];
-    if (Token.isUnresolved(value) || !Number.isInteger(value) || value < 1) {
+    if (!Number.isInteger(value) || value < 1) {
       throw new Error(`healthChecks.${key} must be a whole number of at least 1; got ${value}.`);
     }
   }

@@ -3,9 +3,9 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { BedrockModelIdDimension } from '../../observability/dashboard-inputs';
 import { InferenceAuditTrail } from '../../observability/inference-audit-trail';
 import { auditQueryName } from '../../observability/private/audit-metrics';
-import { regionalAuditRunbookEntries } from '../../observability/private/audit-runbook';
+import { auditTrailRunbookEntries, regionalAuditRunbookEntries } from '../../observability/private/audit-runbook';
 import {
-  auditTrailRunbookEntries, invokerAlarmsRunbookEntries, RunbookAlarm, RunbookHealthCheck, RunbookModel, RunbookRegion,
+  invokerAlarmsRunbookEntries, RunbookAlarm, RunbookHealthCheck, RunbookModel, RunbookRegion,
 } from '../../observability/private/runbook';
 import { alarmIdentityOf } from '../../observability/private/runbook-alarms';
 import { baselineOf, expectedPerformanceByRegion } from '../../observability/private/runbook-baseline';
@@ -15,6 +15,7 @@ import { InferenceEndpointOptions } from '../inference-endpoint-options';
 import { FailoverTimeBreakdown, failoverTimeSteps } from './failover-time';
 import { HealthCheckAlarm } from './health-checks';
 import { recordNameOf } from './record-name';
+import { canaryAlarmNameOf } from './region-canary';
 import { roleOf } from './region-role';
 import { ResolvedHealthCheckSettings } from './resolved-health-check-settings';
 import { RoutedEndpoint } from './routed-endpoint';
@@ -107,7 +108,8 @@ function healthCheckAlarmEntries(routingStack: Stack, endpoint: InferenceEndpoin
     location: `stack ${routingStack.stackName}, alarm on HealthCheckStatus for ${region}`,
     alarm: alarmIdentityOf(alarm),
     meaning: `Route 53 no longer answers '${endpoint.name}' with this region: /health failed there, or the canary's calls to Bedrock there failed (or it did not report).`,
-    firstCheck: 'Which child of the calculated check failed: GET https://<region>.<endpoint>/health, or the canary alarm (<prefix>-<endpoint>-<region>-bedrock-canary) and its log group in this region.',
+    firstCheck: 'Which child of the calculated check failed: GET https://<region>.<endpoint>/health, or the canary alarm '
+      + `(${canaryAlarmNameOf('<prefix>', '<endpoint>', '<region>')}) and its log group in this region.`,
     action: 'Nothing, if another region serves (see "Which region is serving?"). Fix this region (quota, service event, deployment); traffic returns by itself once its checks pass.',
   }));
 }

@@ -1,6 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
+/**
+ * The construct id of the routing stack in the `CrossRegionInferenceApi` (its display name ends in it);
+ * the deployment checks of the commands recognise the routing stack of a synthesized app by it.
+ */
+export const ROUTING_STACK_ID = 'Routing';
+
 /** The stacks of a deployment: one per region with the invokers, and the routing stack. */
 export interface StackTopology {
   /** The regional stacks by region, in the order of `regions`. */
@@ -18,7 +24,7 @@ export interface StackTopologyOptions {
 }
 
 /**
- * Creates a regional stack per region (construct id: the region) and the routing stack (`Routing`) in
+ * Creates a regional stack per region (construct id: the region) and the routing stack ({@link ROUTING_STACK_ID}) in
  * `scope`. Cross-stack values are plain strings, so the routing stack only has to deploy after the
  * regional stacks.
  */
@@ -32,7 +38,7 @@ export function createStackTopology(scope: Construct, options: StackTopologyOpti
       description: `Bedrock cross-region inference: invokers in ${region} (${prefix})`,
     }));
   }
-  const routingStack = new Stack(scope, 'Routing', {
+  const routingStack = new Stack(scope, ROUTING_STACK_ID, {
     stackName: `${prefix}-routing`,
     env: { account, region: routingRegion },
     description: `Bedrock cross-region inference: DNS routing and health checks (${prefix})`,

@@ -7,14 +7,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The package's commands that need more than lib/ (the AWS SDK, the fake Bedrock, the handler): lib/cli/main.ts
+// loads them from assets/cli/. They run on the user's Node.js, so they target the library's floor.
+// `require.main` is undefined inside them, so no script they bundle runs its own command line when loaded.
+const nodeFloor = await libraryNodeFloor();
 const handlers = [
   { entry: 'lambda/invoker/index.ts', outdir: 'assets/invoker' },
   { entry: 'lambda/canary/index.ts', outdir: 'assets/canary' },
-  // The package's commands that need more than lib/ (the AWS SDK, the fake Bedrock, the handler): lib/cli/main.ts
-  // loads them from assets/cli/. They run on the user's Node.js, so they target the library's floor.
-  // `require.main` is undefined inside them, so no script they bundle runs its own command line when loaded.
-  { entry: 'scripts/update-profiles.ts', outdir: 'assets/cli', file: 'update-profiles.js', target: await libraryNodeFloor(), define: { 'require.main': 'undefined' } },
-  { entry: 'scripts/drill.ts', outdir: 'assets/cli', file: 'drill.js', target: await libraryNodeFloor(), define: { 'require.main': 'undefined' } },
+  ...['update-profiles', 'drill'].map((command) => ({
+    entry: `scripts/${command}.ts`, outdir: 'assets/cli', file: `${command}.js`, target: nodeFloor, define: { 'require.main': 'undefined' },
+  })),
 ];
 
 /** esbuild's target for package.json's `engines.node` (`>= 20.16.0` → `node20.16`). */

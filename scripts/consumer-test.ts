@@ -13,7 +13,7 @@ import { synthesizeReadmeExamples } from './consumer-test/consumer-app';
 import { packLibrary } from './consumer-test/pack-library';
 import { readmeExamples } from './consumer-test/readme-examples';
 import { run } from './consumer-test/run';
-import { EXIT_OK, EXIT_USAGE, HELP_REQUESTED, messageOf, readCommandLine } from '../lib/shared/command-line';
+import { EXIT_OK, messageOf, parseCommandLine, PROCESS_IO } from '../lib/shared/command-line';
 
 const USAGE = `Usage: npx projen consumer-test [-- options]
 
@@ -31,16 +31,9 @@ const OPTIONS = {
 } as const;
 
 function main(argv: string[]): number {
-  let values;
-  try {
-    values = readCommandLine(argv, OPTIONS);
-  } catch (e) {
-    process.stderr.write(`${messageOf(e)}\n\n${USAGE}\n`);
-    return EXIT_USAGE;
-  }
-  if (values === HELP_REQUESTED) {
-    process.stdout.write(`${USAGE}\n`);
-    return EXIT_OK;
+  const values = parseCommandLine({ name: 'consumer-test', usage: USAGE, io: PROCESS_IO }, argv, OPTIONS);
+  if (typeof values === 'number') {
+    return values;
   }
   const repo = path.join(__dirname, '..');
   const { apps, fragments } = readmeExamples(fs.readFileSync(path.join(repo, 'README.md'), 'utf-8'));

@@ -69,7 +69,7 @@ export interface DrillOptions {
  * and the usage.
  *
  * @returns the settings, or the exit status to end with (0 after `--help`, 2 for an unknown option)
- * @throws naming the option, when a value is out of range (the drill then exits 1)
+ * @throws naming the option, when a value is out of range or unknown (`main` prints it with the usage and exits 2)
  */
 export function parseDrillArgs(argv: readonly string[], io: CliIo = PROCESS_IO, context: CommandContext = REPOSITORY_CONTEXT): DrillOptions | number {
   const values = parseCommandLine({ name: 'drill', usage: usage(context), io }, argv, {

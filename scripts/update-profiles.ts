@@ -27,7 +27,7 @@ import {
 } from './update-profiles/catalog-refresh';
 import { createLimiter, DEFAULT_CONCURRENCY, fetchRegion, ProfileApi, sdkProfileApi } from './update-profiles/profile-api';
 import { BUNDLED_CATALOG_PATH, parseCatalog } from '../lib/profiles/private/catalog-document';
-import { CliIo, messageOf, parseCommandLine, PROCESS_IO, usageError } from '../lib/shared/command-line';
+import { CliIo, listValues, messageOf, parseCommandLine, PROCESS_IO, usageError } from '../lib/shared/command-line';
 import { CommandContext } from '../lib/shared/package-cli';
 import { isRegionName } from '../lib/shared/region-name';
 
@@ -102,7 +102,7 @@ export function parseCliArgs(argv: readonly string[], io: CliIo, context: Update
   if (typeof values === 'number') {
     return values;
   }
-  const regions = sortedUnique((values.region ?? []).flatMap(r => r.split(',')).map(r => r.trim()).filter(r => r.length > 0));
+  const regions = sortedUnique(listValues(values.region));
   for (const region of regions) {
     if (!isRegionName(region)) {
       return usageError(command, `--region '${region}' is not a region name (for example us-east-1).`);

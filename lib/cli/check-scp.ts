@@ -2,7 +2,7 @@
 import { AssemblyStack } from '../guardrails/private/cloud-assembly';
 import { checkDeployment, DeploymentCheck, deploymentSuggestions, deniesRoute53MetricsRegion } from '../guardrails/private/deployment-checker';
 import { DEPLOYMENT_OPTIONS, DEPLOYMENT_USAGE, deploymentInput, DeploymentInput } from '../guardrails/private/deployment-input';
-import { bootstrapRoleArn, DeploymentRole, resolveDeploymentStack } from '../guardrails/private/deployment-needs';
+import { bootstrapRoleArn, DeploymentRole, ResolvedDeploymentStack, resolveDeploymentStack } from '../guardrails/private/deployment-needs';
 import { routingStackWarnings } from '../guardrails/private/deployment-review';
 import { checkCrossRegionCall, CheckRow, suggestedGenerateCommand } from '../guardrails/private/scp-checker';
 import { readScpFile, ScpFile } from '../guardrails/private/scp-file';
@@ -10,7 +10,7 @@ import { CHECK_ACCOUNT_ID, IAM_SIMULATE_PACKAGE, ScpSimulator } from '../guardra
 import { CrossRegionInferenceProfile } from '../profiles/cross-region-inference-profile';
 import { partitionOfRegion } from '../profiles/geography';
 import { InferenceProfileCatalog } from '../profiles/inference-profile-catalog';
-import { CliIo, EXIT_OK, EXIT_USAGE, messageOf, parseCommandLine, PROCESS_IO, usageError } from '../shared/command-line';
+import { CliIo, EXIT_OK, EXIT_USAGE, messageOf, missingOptions, parseCommandLine, PROCESS_IO, usageError } from '../shared/command-line';
 
 /** Exit status: something is denied (the fix is printed). */
 const EXIT_DENIED = 1;
@@ -61,17 +61,16 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
 
   let scps: ScpFile[];
   let deployment: DeploymentInput | undefined;
+  let stacks: ResolvedDeploymentStack[] = [];
   let calls: Call[];
   const rows: CheckRow[][] = [];
   let deployed: DeploymentCheck | undefined;
   let closed = false;
   try {
     deployment = deploymentInput(values);
-    if (deployment === undefined) {
-      const missing = ['profile', 'source-region'].filter(option => values[option as 'profile' | 'source-region'] === undefined);
-      if (missing.length > 0) {
-        return usageError(command, `missing ${missing.map(option => `--${option}`).join(', ')} (or give the deployment: --deployment-regions or --from)`);
-      }
+    const missing = deployment === undefined ? missingOptions(values, ['profile', 'source-region']) : undefined;
+    if (missing !== undefined) {
+      return usageError(command, `${missing} (or give the deployment: --deployment-regions or --from)`);
     }
     calls = callsToCheck(values.profile, values['source-region'], deployment);
     scps = values.scp!.map(readScpFile);
@@ -83,7 +82,7 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
       rows.push(await checkCrossRegionCall(simulator, profile, call.sourceRegion));
     }
     if (deployment) {
-      const stacks = deployment.stacks.map(resolveDeploymentStack);
+      stacks = deployment.stacks.map(resolveDeploymentStack);
       deployed = await checkDeployment(simulator, stacks, (stack, role) => principalOf(deployment!.assembly, stack.name, stack.region, role));
       closed = await deniesRoute53MetricsRegion(simulator);
     }
@@ -103,7 +102,7 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
   const inference = rows.flat();
   const deniedCalls = inference.filter(r => !r.allowed);
   const deniedDeployment = deployed?.rows.filter(r => !r.allowed) ?? [];
-  for (const warning of routingStackWarnings(deployment?.stacks.map(resolveDeploymentStack) ?? [], closed)) {
+  for (const warning of routingStackWarnings(stacks, closed)) {
     io.err(`check-scp: warning: ${warning.message}`);
   }
   const total = inference.length + (deployed?.rows.length ?? 0);
@@ -116,7 +115,7 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
   io.out(`\n${deniedCalls.length + deniedDeployment.length} of ${total} checks DENIED. To fix:`);
   const suggestions = [
     ...new Set(deniedCalls.map(r => r.suggestion!)),
-    ...deploymentSuggestions(deniedDeployment, deployment?.stacks.map(resolveDeploymentStack) ?? []),
+    ...deploymentSuggestions(deniedDeployment, stacks),
   ];
   suggestions.forEach(suggestion => io.out(`  - ${suggestion}`));
   const first = calls.find((_call, i) => rows[i].some(r => !r.allowed)) ?? calls[0];

@@ -1,6 +1,4 @@
 import * as path from 'node:path';
-import { main as checkScp } from './check-scp';
-import { main as generateScp } from './generate-scp';
 import { BUNDLED_CATALOG_PATH } from '../profiles/private/catalog-document';
 import { CliIo } from '../shared/command-line';
 import { BundledCommandMain, cliCommand } from '../shared/package-cli';
@@ -62,7 +60,18 @@ export function packageCommands(load: BundleLoader = name => loadBundledCommand(
   return [
     bundled('update-profiles', 'refresh an inference-profile catalog of your own from Amazon Bedrock'),
     bundled('drill', 'run a local failover drill against fake regions (no AWS account)'),
-    { name: 'check-scp', summary: 'check that your SCPs let cross-region inference and its deployment through', run: checkScp },
-    { name: 'generate-scp', summary: 'print an SCP that denies unapproved regions but not cross-region inference', run: generateScp },
+    // The SCP commands load aws-cdk-lib, which the others do not need: each is loaded when it runs.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    {
+      name: 'check-scp',
+      summary: 'check that your SCPs let cross-region inference and its deployment through',
+      run: (argv, io) => (require('./check-scp') as typeof import('./check-scp')).main(argv, io),
+    },
+    {
+      name: 'generate-scp',
+      summary: 'print an SCP that denies unapproved regions but not cross-region inference',
+      run: (argv, io) => (require('./generate-scp') as typeof import('./generate-scp')).main(argv, io),
+    },
+    /* eslint-enable @typescript-eslint/no-require-imports */
   ];
 }

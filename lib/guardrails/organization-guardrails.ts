@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
 import { CrossRegionScpOptions } from './cross-region-scp-options';
+import type { DeploymentWarning } from './private/deployment-review';
 import { generateCrossRegionScp, ScpDocumentJson } from './private/scp-statements';
 
 /**
@@ -36,6 +37,12 @@ export class CrossRegionInferenceScp {
    */
   public readonly warnings: string[];
 
+  /**
+   * The warnings with their ids, for the annotations of {@link CrossRegionInferenceScpPolicy}.
+   * @internal
+   */
+  public readonly _deploymentWarnings: readonly DeploymentWarning[];
+
   private readonly document: ScpDocumentJson;
 
   /**
@@ -45,6 +52,7 @@ export class CrossRegionInferenceScp {
   constructor(options: CrossRegionScpOptions) {
     const generated = generateCrossRegionScp(options);
     this.document = generated.document;
+    this._deploymentWarnings = generated.warnings;
     this.warnings = generated.warnings.map(w => w.message);
     this.statementIds = this.document.Statement.map(statement => statement.Sid);
   }
@@ -123,7 +131,7 @@ export class CrossRegionInferenceScpPolicy extends Construct {
       'Service control policies deploy only from the organisation\'s management account (or a delegated administrator for '
       + 'AWS Organizations policies); deploy this stack there. An SCP attached to a root or OU affects every account below it: '
       + 'check it first with `npx check-scp`.');
-    for (const warning of generateCrossRegionScp(props).warnings) {
+    for (const warning of this.scp._deploymentWarnings) {
       Annotations.of(this).addWarningV2(`cdk-bedrock-cross-region:scp-${warning.id}`, warning.message);
     }
   }

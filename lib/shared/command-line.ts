@@ -147,13 +147,30 @@ export function parseCommandLine<O extends OptionsConfig>(command: Command, argv
     command.io.out(command.usage);
     return EXIT_OK;
   }
+  const missing = missingOptions(values, required);
+  if (missing !== undefined) {
+    return usageError(command, missing);
+  }
+  return values;
+}
+
+/**
+ * What is missing of the options `names`: `missing --a, --b`, or undefined when each is given (an
+ * option given as an empty list counts as missing).
+ */
+export function missingOptions(values: object, names: readonly string[]): string | undefined {
   const given = values as Record<string, unknown>;
-  const missing = required.filter(option => {
+  const missing = names.filter(option => {
     const value = given[option];
     return value === undefined || (Array.isArray(value) && value.length === 0);
   });
-  if (missing.length > 0) {
-    return usageError(command, `missing ${missing.map(option => `--${option}`).join(', ')}`);
-  }
-  return values;
+  return missing.length > 0 ? `missing ${missing.map(option => `--${option}`).join(', ')}` : undefined;
+}
+
+/**
+ * The items of a list option, repeatable and comma-separated (`--region a,b --region c`): trimmed,
+ * empty items dropped, in the order given.
+ */
+export function listValues(values: readonly string[] = []): string[] {
+  return values.flatMap(value => value.split(',')).map(item => item.trim()).filter(item => item !== '');
 }

@@ -56,9 +56,6 @@ export interface SourceRegionDiff {
 /** A catalog document as written: the parsed format plus any extra top-level keys (e.g. `refreshWith`). */
 export type CatalogFile = CatalogDocument & { readonly [extra: string]: unknown };
 
-/** Hint stored in new catalogs (they are a package user's own: the command to run is the package's). */
-export const REFRESH_WITH = UPDATE_PROFILES_EXAMPLE;
-
 /** Separates this run's provenance from the previous catalog's in a merged catalog's `source`. */
 export const EARLIER_SOURCE_SEPARATOR = '; other source regions kept from an earlier catalog: ';
 
@@ -249,7 +246,8 @@ export function composeCatalog(options: ComposeOptions): CatalogFile {
   const source = keepsEarlierData
     ? provenanceParts(fresh, existing!.source).join(EARLIER_SOURCE_SEPARATOR)
     : fresh;
-  const extras = Object.fromEntries(Object.entries(existing ?? { refreshWith: REFRESH_WITH })
+  // A new catalog is a package user's own: the command that refreshes it is the package's.
+  const extras = Object.fromEntries(Object.entries(existing ?? { refreshWith: UPDATE_PROFILES_EXAMPLE })
     .filter(([key]) => !CATALOG_KEYS.has(key)));
   return {
     source,
@@ -273,11 +271,17 @@ export function serializeCatalog(doc: CatalogFile): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
+/** A source region's counts: `4 profiles (1 added, 0 removed, 1 changed)`, and the skipped ones if any. */
+function countsText(diff: SourceRegionDiff, skipped: number = 0): string {
+  return `${diff.count} profiles (${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`
+    + `${skipped > 0 ? `, ${skipped} skipped` : ''})`;
+}
+
 /** Human-readable summary lines for a run. */
 export function summarize(diffs: readonly SourceRegionDiff[], skipped: readonly SkippedProfile[]): string[] {
   const lines: string[] = [];
   for (const d of diffs) {
-    lines.push(`${d.sourceRegion}: ${d.count} profiles (${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed)`);
+    lines.push(`${d.sourceRegion}: ${countsText(d)}`);
     d.added.forEach(id => lines.push(`  + ${id}`));
     d.removed.forEach(id => lines.push(`  - ${id}`));
     d.changed.forEach(c => lines.push(`  ~ ${c.id}: [${c.before.join(', ')}] -> [${c.after.join(', ')}]`));
@@ -308,6 +312,5 @@ export function regionReport(existing: readonly CatalogProfileEntry[], data: Reg
 /** The progress line of a region that answered: `[2/3] us-east-2: 4 profiles (1 added, 0 removed, 1 changed)`. */
 export function progressLine(report: RegionReport, done: number, total: number): string {
   const { diff, skipped } = report;
-  return `[${done}/${total}] ${diff.sourceRegion}: ${diff.count} profiles (${diff.added.length} added, ${diff.removed.length} removed, `
-    + `${diff.changed.length} changed${skipped.length > 0 ? `, ${skipped.length} skipped` : ''})`;
+  return `[${done}/${total}] ${diff.sourceRegion}: ${countsText(diff, skipped.length)}`;
 }

@@ -301,4 +301,25 @@ describe('the bundles the package ships (assets/cli/)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^cdk-bedrock-cross-region: unknown command 'frobnicate'\n/);
   });
+
+  test('drill and update-profiles start without loading aws-cdk-lib; an SCP command loads it when it runs', async () => {
+    const script = `
+      const { run } = require(${JSON.stringify(MAIN)});
+      const cdk = ${JSON.stringify(`${path.sep}node_modules${path.sep}aws-cdk-lib${path.sep}`)};
+      const loaded = () => Object.keys(require.cache).some(file => file.includes(cdk));
+      (async () => {
+        const seen = [];
+        for (const name of ['drill', 'update-profiles', 'generate-scp']) {
+          const code = await run([name, '--help'], { out() {}, err() {} });
+          seen.push([name, code, loaded()]);
+        }
+        process.stdout.write(JSON.stringify(seen));
+      })();`;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+        cwd: ROOT, encoding: 'utf-8', env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json') },
+      }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)));
+    });
+    expect(JSON.parse(stdout)).toEqual([['drill', 0, false], ['update-profiles', 0, false], ['generate-scp', 0, true]]);
+  });
 });

@@ -213,6 +213,16 @@ describe('generate-scp with the deployment', () => {
     expect(io.stderr()).toMatch(message);
   });
 
+  test.each([
+    [['--deployment-regions', 'eu-west-1,eu-west'], /^generate-scp: --deployment-regions 'eu-west' is not a region name \(for example eu-west-1\)\.$/],
+    [['--deployment-regions', EU_REGIONS.join(','), '--routing-region', 'eu-west'], /^generate-scp: --routing-region 'eu-west' is not a region name/],
+  ])('exits 2 naming the option of a deployment region that is not a region name: %j', async (argv, message) => {
+    const io = capture();
+    expect(await generateScp(['--profile', EU_SONNET, ...EU_APPROVED, ...argv], io)).toBe(2);
+    expect(io.stderr()).toMatch(message);
+    expect(io.stdout()).toBe('');
+  });
+
   test('--help describes the deployment options', async () => {
     const io = capture();
     expect(await generateScp(['--help'], io)).toBe(0);
@@ -248,6 +258,14 @@ describe('the synthesized sample (--from)', () => {
     expect(out).toMatch(/^BedrockEu-routing\s+us-east-1\s+cloudformation:CreateChangeSet\s+deploy-role\s+allowed$/m);
     expect(out).not.toMatch(/DENIED(?! BY)/);
     expect(out).toMatch(/All \d+ checks allowed: the deployment and its calls go through these SCPs\./);
+  });
+
+  test('exits 2 when no stack matches --stack, listing the app\'s stacks', async () => {
+    const io = capture();
+    expect(await checkScp(['--scp', path.join(FIXTURES, 'region-deny-us-east-1.json'), '--from', sample, '--stack', 'NoSuch*', '--stack', 'Other'], io))
+      .toBe(2);
+    expect(io.stderr()).toMatch(/^check-scp: No stack of '.*' matches --stack 'NoSuch\*', --stack 'Other'; its stacks: .*BedrockEu-routing/);
+    expect(io.stdout()).toBe('');
   });
 
   test('check-scp refuses (exit 1) the deployment under a plain EU region deny, naming the statement and the fix', async () => {
@@ -294,6 +312,17 @@ describe('check-scp with the deployment regions', () => {
     expect(await checkScp(['--scp', scp, '--profile', US_HAIKU, '--deployment-regions', 'us-east-1,us-west-2'], io)).toBe(0);
     expect(io.stdout()).toMatch(/^Calls to us\.anthropic\.claude-3-5-haiku-20241022-v1:0 from us-west-2:$/m);
     expect(io.stdout()).toMatch(/^us-east-1 \(routing\)\s+us-east-1\s+ssm:GetParameters\s+deploy-role\s+allowed$/m);
+  });
+
+  test.each([
+    [['--deployment-regions', 'us-east-1,Frankfurt'], /^check-scp: --deployment-regions 'Frankfurt' is not a region name \(for example eu-west-1\)\.$/],
+    [['--deployment-regions', 'us-east-1', '--routing-region', 'us-east1'], /^check-scp: --routing-region 'us-east1' is not a region name/],
+  ])('exits 2 for a deployment region that is not a region name, rather than simulate it: %j', async (argv, message) => {
+    const io = capture();
+    const scp = path.join(FIXTURES, 'region-deny-us-without-unspecified.json');
+    expect(await checkScp(['--scp', scp, '--profile', US_HAIKU, '--source-region', 'us-east-1', ...argv], io)).toBe(2);
+    expect(io.stderr()).toMatch(message);
+    expect(io.stdout()).toBe('');
   });
 
   test('exits 2 when neither a call nor a deployment is given, and --help shows the second form', async () => {

@@ -15,7 +15,7 @@ import { LocalResponseStream, localHttpResponseStream } from './local-response-s
 import { truncate } from '../http/client-text';
 import { createInvokerRuntime, InvokerRuntime, InvokerRuntimeOptions } from '../runtime';
 import { createStreamingHandler } from './streaming-adapter';
-import { CommandLineError, HELP_REQUESTED, readCommandLine } from '../../../lib/shared/command-line';
+import { CommandLineError, HELP_REQUESTED, listValues, readCommandLine } from '../../../lib/shared/command-line';
 import { INVOKER_CONFIG_ENV, InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
 
 /** Defaults of the local server's configuration (a small EU plan, short enough deadlines for local work). */
@@ -281,7 +281,6 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     }
     Object.assign(base, parsed);
   }
-  const list = (text: string): string[] => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
   let port = 8787;
   let host: string | undefined;
   let endpoint: string | undefined = env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
@@ -301,9 +300,9 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     } else if (flag === 'geography') {
       base.geography = value;
     } else if (flag === 'region-plan') {
-      base.regionPlan = list(value);
+      base.regionPlan = listValues([value]);
     } else if (flag === 'profiles') {
-      base.profileIds = list(value);
+      base.profileIds = listValues([value]);
     } else if (NUMERIC_FLAGS[flag] !== undefined) {
       const number = Number(value);
       if (value.trim() === '' || !Number.isFinite(number)) {

@@ -4,9 +4,9 @@
  * role that makes them, evaluated by the `ScpSimulator`.
  */
 import { DeploymentNeed, deploymentNeeds, DeploymentRole, REPRESENTATIVE_ACTIONS, ResolvedDeploymentStack, bootstrapRoleArnPatterns } from './deployment-needs';
-import { AuthorizationRequest, CHECK_PRINCIPAL_ARN, ScpSimulator } from './scp-simulator';
-import { ROUTE53_METRICS_REGION } from '../../private/metric-identity';
+import { AuthorizationRequest, CHECK_PRINCIPAL_ARN, denyingStatementOf, ScpSimulator } from './scp-simulator';
 import { partitionOfRegion } from '../../profiles/geography';
+import { ROUTE53_METRICS_REGION } from '../../shared/route53-metrics';
 
 /** One request of a deployment, and the SCPs' verdict. */
 export interface DeploymentCheckRow extends DeploymentNeed {
@@ -47,7 +47,7 @@ export async function checkDeployment(simulator: ScpSimulator, stacks: readonly 
         action,
         principalArn,
         allowed: verdict.allowed,
-        ...(verdict.allowed ? {} : { denyingStatement: verdict.denyingStatements.join('; ') || '(implicit deny: no SCP allows it)' }),
+        ...(verdict.allowed ? {} : { denyingStatement: denyingStatementOf(verdict) }),
       });
     }
   }
@@ -62,9 +62,13 @@ export async function deniesRoute53MetricsRegion(simulator: ScpSimulator): Promi
   return !verdict.allowed;
 }
 
-/** What to change, for each region where the SCPs deny the deployment something. */
-export function deploymentSuggestions(rows: readonly DeploymentCheckRow[], stacks: readonly ResolvedDeploymentStack[]): string[] {
-  const regions = [...new Set(rows.filter(row => !row.allowed).map(row => row.region))].sort();
+/**
+ * What to change, for each region where the SCPs deny the deployment something.
+ *
+ * @param denied the rows the SCPs deny
+ */
+export function deploymentSuggestions(denied: readonly DeploymentCheckRow[], stacks: readonly ResolvedDeploymentStack[]): string[] {
+  const regions = [...new Set(denied.map(row => row.region))].sort();
   return regions.map(region => {
     const here = stacks.filter(stack => stack.region === region);
     const code = here.filter(stack => stack.runsCode).map(stack => `'${stack.name}'`);

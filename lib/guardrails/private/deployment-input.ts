@@ -3,7 +3,9 @@
  * (`--deployment-regions`, `--routing-region`), or a synthesized app (`--from cdk.out`, `--stack`).
  */
 import { AssemblyStack, deploymentStacksOf, readCloudAssembly, stackMatches } from './cloud-assembly';
-import { ROUTE53_METRICS_REGION } from '../../private/metric-identity';
+import { listValues } from '../../shared/command-line';
+import { isRegionName } from '../../shared/region-name';
+import { ROUTE53_METRICS_REGION } from '../../shared/route53-metrics';
 import type { DeploymentStack } from '../deployment-stack';
 
 /** The command-line options that describe the deployment (for `parseCommandLine`). */
@@ -42,7 +44,7 @@ export interface DeploymentInput {
  * @throws with what to give instead, for options that do not go together or an app that cannot be read
  */
 export function deploymentInput(values: DeploymentOptionValues): DeploymentInput | undefined {
-  const regions = values['deployment-regions']?.flatMap(list => list.split(',')).map(r => r.trim()).filter(Boolean);
+  const regions = values['deployment-regions'] && listValues(values['deployment-regions']);
   if (values.from !== undefined && regions !== undefined) {
     throw new Error('Give either --from (a synthesized app) or --deployment-regions, not both.');
   }
@@ -57,6 +59,11 @@ export function deploymentInput(values: DeploymentOptionValues): DeploymentInput
       throw new Error('--deployment-regions is empty: list the regions of the endpoints, for example --deployment-regions eu-west-1,eu-central-1.');
     }
     const routingRegion = values['routing-region'] ?? ROUTE53_METRICS_REGION;
+    for (const [option, region] of [...regions.map(r => ['--deployment-regions', r]), ['--routing-region', routingRegion]]) {
+      if (!isRegionName(region)) {
+        throw new Error(`${option} '${region}' is not a region name (for example eu-west-1).`);
+      }
+    }
     return {
       stacks: [...new Set(regions)].map(region => ({ region } as DeploymentStack)).concat([{ region: routingRegion, routing: true }]),
     };

@@ -140,12 +140,11 @@ export function deploymentNeeds(stack: ResolvedDeploymentStack): DeploymentNeed[
  * ARN patterns of the CDK bootstrap roles that deploy to `region` (any account), to exempt from the
  * region deny in that region only.
  */
-export function bootstrapRoleArnPatterns(partition: string, region: string, qualifier: string = DefaultStackSynthesizer.DEFAULT_QUALIFIER): string[] {
-  return Object.values(DeploymentRole).map(role => `arn:${partition}:iam::*:role/cdk-${qualifier}-${role}-*-${region}`);
+export function bootstrapRoleArnPatterns(partition: string, region: string): string[] {
+  return Object.values(DeploymentRole).map(role => `arn:${partition}:iam::*:role/cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-${role}-*-${region}`);
 }
 
 /** The ARN of the bootstrap role `role` in `account` and `region`. */
-export function bootstrapRoleArn(partition: string, account: string, region: string, role: DeploymentRole,
-  qualifier: string = DefaultStackSynthesizer.DEFAULT_QUALIFIER): string {
-  return `arn:${partition}:iam::${account}:role/cdk-${qualifier}-${role}-${account}-${region}`;
+export function bootstrapRoleArn(partition: string, account: string, region: string, role: DeploymentRole): string {
+  return `arn:${partition}:iam::${account}:role/cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-${role}-${account}-${region}`;
 }

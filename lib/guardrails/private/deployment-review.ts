@@ -10,9 +10,9 @@
  * which no deployment-role exemption covers, and the invokers' calls to Bedrock originate in their region).
  */
 import { DeploymentNeed, deploymentNeeds, bootstrapRoleArnPatterns, ResolvedDeploymentStack, resolveDeploymentStack } from './deployment-needs';
-import { ROUTE53_METRICS_REGION } from '../../private/metric-identity';
 import { partitionOfRegion } from '../../profiles/geography';
 import { isRegionName } from '../../shared/region-name';
+import { ROUTE53_METRICS_REGION } from '../../shared/route53-metrics';
 import type { DeploymentStack } from '../deployment-stack';
 
 /** What the review needs from the validated SCP options. */

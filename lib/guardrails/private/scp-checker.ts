@@ -14,7 +14,7 @@
  * The requests are evaluated by the `ScpSimulator` (`scp-simulator.ts`).
  */
 import { ScpFile, statementsOf } from './scp-file';
-import { AuthorizationRequest, CHECK_ACCOUNT_ID, ScpSimulator } from './scp-simulator';
+import { AuthorizationRequest, CHECK_ACCOUNT_ID, denyingStatementOf, ScpSimulator } from './scp-simulator';
 import type { CrossRegionInferenceProfile } from '../../profiles/cross-region-inference-profile';
 import { partitionOfRegion } from '../../profiles/geography';
 import { foundationModelArn, inferenceProfileArn, INVOKE_ACTIONS, UNSPECIFIED_REGION } from '../../profiles/private/invoke-statements';
@@ -102,7 +102,7 @@ export async function checkCrossRegionCall(simulator: ScpSimulator, profile: Cro
       resource: request.resource,
       allowed: verdict.allowed,
       ...(verdict.allowed ? {} : {
-        denyingStatement: verdict.denyingStatements.join('; ') || '(implicit deny: no SCP allows it)',
+        denyingStatement: denyingStatementOf(verdict),
         suggestion: suggestionFor(step, region, profile, sourceRegion, verdict.denyingStatementJson),
       }),
     });

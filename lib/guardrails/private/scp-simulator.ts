@@ -41,6 +41,11 @@ export interface Verdict {
   readonly denyingStatementJson: string[];
 }
 
+/** The statements that deny a request, for a table's DENIED BY column (`file: Sid; ...`, or why none is named). */
+export function denyingStatementOf(verdict: Verdict): string {
+  return verdict.denyingStatements.join('; ') || '(implicit deny: no SCP allows it)';
+}
+
 /** Minimal local types of the parts of `@cloud-copilot/iam-simulate` the checker uses. */
 interface SimStatement { sid(): string | undefined; index(): number }
 interface SimStatementAnalysis { policyId: string; statement: SimStatement }

@@ -34,7 +34,8 @@
  *     hedging: p50/p99 side by side and the hedge share.
  *  7. serve (serve-overhead.ts): direct ConverseCommand vs POST /converse through the local server
  *     (`npm run serve`), at --concurrency with the fake model answering after --model-latency-ms, --rounds
- *     rounds of --requests calls per side: the p50 difference (target ≤ 2 ms).
+ *     rounds of --requests calls per side: the p50 difference (target ≤ 2 ms); beside them direct
+ *     ConverseStreamCommand, which splits the difference into the SDK's streaming and the local server's own.
  *
  * Metrics are disabled (POWERTOOLS_METRICS_DISABLED=true) and logs silenced, except in the handler-CPU run
  * that measures what they cost and in runs 5 and 6, which read the metrics' EMF records.

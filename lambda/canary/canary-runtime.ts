@@ -1,19 +1,25 @@
 /* eslint-disable import/no-extraneous-dependencies -- bundled into the handler by esbuild */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { createCanaryMetrics, DEFAULT_CANARY_SERVICE_NAME, publishRun } from './canary-metrics';
+import { publishRun } from './canary-metrics';
 import { CanaryConfigResult, parseCanaryConfig } from './config';
 import { probeRegion } from './probe';
 import { CanaryMeasurements, CanaryRun, measurementsOf } from './run-outcome';
 import { runTimestampMs } from './run-timestamp';
-import { BedrockClients } from '../invoker/bedrock-clients';
+import { BedrockClients, MAX_CONNECTION_TIMEOUT_MS } from '../invoker/bedrock-clients';
+import { createPowertoolsMetrics } from '../invoker/telemetry/invoker-metrics';
+import { createLogger } from '../invoker/telemetry/observability';
 
 /** What lives for the whole container: the configuration, the client, the metrics and the logger. */
 export interface CanaryRuntime {
   readonly configResult: CanaryConfigResult;
-  /** The function's own region (`AWS_REGION`): where a run with an unusable configuration is reported. */
-  readonly functionRegion: string;
+  /** The region every run reports: the configured one, or the function's own when the configuration is unusable. */
+  readonly region: string;
   readonly clients: BedrockClients;
+  /**
+   * In the invoker's namespace, with its service name: the construct sets `POWERTOOLS_SERVICE_NAME` to the
+   * measured invoker's, so the canary's records carry the invoker's dimension set [`service`, `Region`].
+   */
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
@@ -21,24 +27,23 @@ export interface CanaryRuntime {
 /** Options of {@link createCanaryRuntime}; the entry point passes the environment. */
 export interface CanaryRuntimeOptions {
   readonly configJson?: string;
+  /** The function's own region (`AWS_REGION`): what runs report when the configuration is unusable. */
   readonly functionRegion?: string;
-  readonly metrics?: Metrics;
-  readonly logger?: Logger;
 }
 
 /** Builds the container's runtime. Never throws: an unusable configuration makes every run a failure. */
 export function createCanaryRuntime(options: CanaryRuntimeOptions = {}): CanaryRuntime {
-  const logger = options.logger ?? new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME?.trim() || DEFAULT_CANARY_SERVICE_NAME });
+  const logger = createLogger();
   const configResult = parseCanaryConfig(options.configJson);
   if (!configResult.ok) {
     logger.error('Invalid canary configuration: every run reports a failure', { problems: configResult.problems });
   }
-  const timeoutMs = configResult.ok ? configResult.config.timeoutMs : 1_000;
+  const config = configResult.ok ? configResult.config : undefined;
   return {
     configResult,
-    functionRegion: configResult.ok ? configResult.config.region : options.functionRegion ?? 'unknown',
-    clients: new BedrockClients({ connectionTimeoutMs: Math.min(timeoutMs, 3_000) }),
-    metrics: options.metrics ?? createCanaryMetrics(),
+    region: config?.region ?? options.functionRegion ?? 'unknown',
+    clients: new BedrockClients({ connectionTimeoutMs: Math.min(config?.timeoutMs ?? MAX_CONNECTION_TIMEOUT_MS, MAX_CONNECTION_TIMEOUT_MS) }),
+    metrics: createPowertoolsMetrics(),
     logger,
   };
 }
@@ -56,11 +61,10 @@ export interface CanaryReport extends CanaryMeasurements {
  * logged, and the missing datapoint is itself read as a failure by the canary alarm.
  */
 export async function runCanary(runtime: CanaryRuntime, event: { readonly time?: unknown } = {}): Promise<CanaryReport> {
-  const { configResult, logger } = runtime;
+  const { configResult, region, logger } = runtime;
   const run: CanaryRun = configResult.ok
     ? await probeRegion(runtime.clients, configResult.config)
     : { verdict: 'failed', errorName: 'InvalidConfiguration', message: configResult.problems.join('; ') };
-  const region = configResult.ok ? configResult.config.region : runtime.functionRegion;
   const measurements = measurementsOf(run);
   try {
     publishRun(runtime.metrics, region, measurements, runTimestampMs(event.time, Date.now()));
@@ -68,7 +72,9 @@ export async function runCanary(runtime: CanaryRuntime, event: { readonly time?:
     logger.warn('Could not publish the canary metrics', { error: error as Error });
   }
   const details = { region, verdict: run.verdict, latencyMs: run.latencyMs, errorName: run.errorName, message: run.message };
-  if (run.verdict === 'failed') {
+  if (!configResult.ok) {
+    logger.error('Canary failed on a configuration fault: its configuration is unusable, so Bedrock was not called', details);
+  } else if (run.verdict === 'failed') {
     logger.warn('Canary failed: Bedrock did not serve this region', details);
   } else {
     logger.info('Canary answered', details);

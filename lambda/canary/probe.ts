@@ -11,14 +11,13 @@ import { AttemptControl } from '../invoker/resilience/attempt-control';
  * measures this region, so it never fails over), through the invoker's own clients (one attempt, no SDK
  * retries, HTTP/1.1 keep-alive), bounded by `config.timeoutMs` whatever the connection does.
  */
-export async function probeRegion(clients: BedrockClients, config: CanaryRuntimeConfig,
-  now: () => number = () => performance.now()): Promise<CanaryRun> {
+export async function probeRegion(clients: BedrockClients, config: CanaryRuntimeConfig): Promise<CanaryRun> {
   const control = new AttemptControl();
   control.arm(config.timeoutMs, 'AttemptTimeout');
-  const started = now();
+  const started = performance.now();
   try {
     await control.race(clients.send(config.region, new ConverseCommand(canaryRequest(config.profileId)), control));
-    return { verdict: 'answered', latencyMs: Math.round(now() - started) };
+    return { verdict: 'answered', latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     return runOfFailure(error, control.reason, control.stage);
   } finally {

@@ -33,8 +33,8 @@ export interface CanaryMeasurements {
   readonly latencyMs?: number;
 }
 
-/** Quota answers: Bedrock is there, this account is at its limit. */
-const QUOTA_ANSWERS = new Set(['ThrottlingException', 'ServiceQuotaExceededException']);
+/** Quota answers besides throttles (which the classification flags): Bedrock is there, this account is at its limit. */
+const QUOTA_ANSWERS = new Set(['ServiceQuotaExceededException']);
 
 /**
  * The run a failed call makes, with the invoker's own classification of Bedrock errors (by exception
@@ -44,9 +44,9 @@ const QUOTA_ANSWERS = new Set(['ThrottlingException', 'ServiceQuotaExceededExcep
  * @param stage how far the request got: a call that never left the process is a failure too (the
  *              canary's credentials or configuration are broken, and nothing proves the region)
  */
-export function runOfFailure(error: unknown, abortReason: InvokerAbortReason | undefined, stage: AttemptStage,
-  nowEpochMs: number = Date.now()): CanaryRun {
-  const classified = classifyBedrockError(error, abortReason, nowEpochMs, stage);
+export function runOfFailure(error: unknown, abortReason: InvokerAbortReason | undefined, stage: AttemptStage): CanaryRun {
+  // The clock only dates a Retry-After, which the canary does not use.
+  const classified = classifyBedrockError(error, abortReason, undefined, stage);
   const verdict: CanaryVerdict = classified.throttle || QUOTA_ANSWERS.has(classified.name) ? 'throttled' : 'failed';
   return { verdict, errorName: classified.name, message: classified.message };
 }

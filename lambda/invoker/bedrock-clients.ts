@@ -23,6 +23,13 @@ const MARK_IN_SDK = { step: 'initialize', priority: 'high', name: 'invokerMarkIn
 /** Optional hook to wrap each new client (the tracer uses it to capture AWS SDK calls). */
 export type ClientInstrumentation = (client: BedrockRuntimeClient) => BedrockRuntimeClient;
 
+/**
+ * The longest the handlers wait for a TCP/TLS connection to Bedrock to open, in milliseconds (their
+ * attempt timeout when that is shorter): a region that takes longer to accept a connection is not
+ * worth the rest of the attempt.
+ */
+export const MAX_CONNECTION_TIMEOUT_MS = 3_000;
+
 /** Settings of {@link BedrockClients}. */
 export interface BedrockClientsOptions {
   /** Time allowed to open a TCP/TLS connection, in milliseconds. */

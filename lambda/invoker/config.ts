@@ -1,9 +1,8 @@
 import { INVOKER_CONFIG_ENV, InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
+import { describe, ConfigResult as JsonConfigResult, positiveIntegerProblem, readJsonObjectEnv } from '../shared/json-config';
 
 /** Outcome of reading the invoker configuration: either a usable config or the reasons it is unusable. */
-export type ConfigResult =
-  | { readonly ok: true; readonly config: InvokerRuntimeConfig }
-  | { readonly ok: false; readonly problems: readonly string[] };
+export type ConfigResult = JsonConfigResult<InvokerRuntimeConfig>;
 
 const POSITIVE_INTEGER_FIELDS = [
   'deadlineMs',
@@ -23,19 +22,11 @@ const POSITIVE_INTEGER_FIELDS = [
  * an operator everything that is wrong. Geography rules are checked separately by the geography guard.
  */
 export function parseInvokerConfig(raw: string | undefined): ConfigResult {
-  if (raw === undefined || raw.trim() === '') {
-    return { ok: false, problems: [`environment variable ${INVOKER_CONFIG_ENV} is not set; the construct sets it to the JSON invoker configuration`] };
+  const envelope = readJsonObjectEnv(raw, INVOKER_CONFIG_ENV, 'the JSON invoker configuration');
+  if (!envelope.ok) {
+    return envelope;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    return { ok: false, problems: [`${INVOKER_CONFIG_ENV} is not valid JSON (${(error as Error).message})`] };
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { ok: false, problems: [`${INVOKER_CONFIG_ENV} must be a JSON object, got ${describe(parsed)}`] };
-  }
-  const candidate = parsed as Record<string, unknown>;
+  const candidate = envelope.config;
   const problems: string[] = [];
 
   if (typeof candidate.geography !== 'string' || candidate.geography === '') {
@@ -44,9 +35,9 @@ export function parseInvokerConfig(raw: string | undefined): ConfigResult {
   checkStringList(candidate.regionPlan, 'regionPlan', problems);
   checkStringList(candidate.profileIds, 'profileIds', problems);
   for (const field of POSITIVE_INTEGER_FIELDS) {
-    const value = candidate[field];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-      problems.push(`${field} must be a positive integer, got ${describe(value)}`);
+    const problem = positiveIntegerProblem(field, candidate[field]);
+    if (problem !== undefined) {
+      problems.push(problem);
     }
   }
   if (problems.length === 0) {
@@ -101,12 +92,4 @@ function checkStringList(value: unknown, field: string, problems: string[]): voi
   if (new Set(value).size !== value.length) {
     problems.push(`${field} must not repeat entries, got ${describe(value)}`);
   }
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) {
-    return 'nothing';
-  }
-  const text = JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

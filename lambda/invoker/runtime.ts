@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger'; // eslint-disable-line import/no-extraneous-dependencies
-import { BedrockClients, ClientInstrumentation } from './bedrock-clients';
+import { BedrockClients, ClientInstrumentation, MAX_CONNECTION_TIMEOUT_MS } from './bedrock-clients';
 import type { InvokerClock } from './clock';
 import { ConfigResult, parseInvokerConfig } from './config';
 import { CircuitBreakerRegistry } from './resilience/circuit-breaker';
@@ -64,7 +64,7 @@ export function createInvokerRuntime(options: InvokerRuntimeOptions = {}): Invok
     }),
     hedging: config?.hedging === undefined ? undefined : new HedgePolicy(config.hedging),
     clients: new BedrockClients({
-      connectionTimeoutMs: Math.min(config?.attemptTimeoutMs ?? 3_000, 3_000),
+      connectionTimeoutMs: Math.min(config?.attemptTimeoutMs ?? MAX_CONNECTION_TIMEOUT_MS, MAX_CONNECTION_TIMEOUT_MS),
       instrument: options.instrumentClient,
     }),
     logger,

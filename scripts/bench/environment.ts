@@ -2,6 +2,7 @@
  * Environment and output plumbing of the bench runs that read the invoker's metrics: settings the
  * Powertools utilities read when constructed, and the embedded-metric-format records they print.
  */
+import { divertEmfLines, EmfRecord } from '../../dev/emf-capture';
 import { createPowertoolsMetrics, PowertoolsRequestMetrics, RequestMetrics } from '../../lambda/invoker/telemetry/invoker-metrics';
 
 /** Runs `create` with `overrides` in process.env (the Powertools utilities read their settings when constructed). */
@@ -44,26 +45,12 @@ export interface MetricsCapture {
 export function captureInvokerMetrics(): MetricsCapture {
   const metrics = withEnvironment({ POWERTOOLS_METRICS_DISABLED: 'false' }, () => createPowertoolsMetrics());
   const sums: MetricSums = new Map();
-  const write = process.stdout.write;
-  const original = write.bind(process.stdout) as (...args: unknown[]) => boolean;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (!text.startsWith('{"_aws"')) {
-      return original(chunk, ...rest);
-    }
-    for (const line of text.split('\n').filter((candidate) => candidate.trim() !== '')) {
-      addRecord(sums, JSON.parse(line) as EmfRecord);
-    }
-    rest.find((arg): arg is () => void => typeof arg === 'function')?.();
-    return true;
-  }) as typeof process.stdout.write;
+  const restore = divertEmfLines((line) => addRecord(sums, JSON.parse(line) as EmfRecord));
   return {
     newRequestMetrics: () => new PowertoolsRequestMetrics(metrics),
     sums: () => sums,
     total: (name) => [...(sums.get(name)?.values() ?? [])].reduce((sum, value) => sum + value, 0),
-    stop: () => {
-      process.stdout.write = write;
-    },
+    stop: restore,
   };
 }
 
@@ -75,13 +62,6 @@ export function describeMetricSums(sums: MetricSums, names: readonly string[]): 
     const regions = [...(byRegion?.entries() ?? [])].filter(([, value]) => value !== 0);
     return regions.length === 0 ? `${name} ${total}` : `${name} ${total} (${regions.map(([region, value]) => `${region} ${value}`).join(', ')})`;
   }).join(', ');
-}
-
-/** One EMF record as Powertools prints it (the metric values are top-level keys named after the metrics). */
-interface EmfRecord {
-  readonly _aws: { readonly CloudWatchMetrics: ReadonlyArray<{ readonly Metrics: ReadonlyArray<{ readonly Name: string }> }> };
-  readonly Region?: string;
-  readonly [key: string]: unknown;
 }
 
 function addRecord(sums: MetricSums, record: EmfRecord): void {

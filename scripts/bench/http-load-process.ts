@@ -1,11 +1,13 @@
 /**
  * A load generator in a child process: POSTs a body to a loopback URL with N keep-alive connections and
  * replies with the sorted latencies, so the client's CPU does not queue behind the server's (the serve
- * run, scripts/bench/serve-overhead.ts). Loopback only; every run is bounded by its call count.
+ * run, scripts/bench/serve-overhead.ts). Loopback only (the child installs the loopback guard: a connection
+ * to any other host throws, and the call counts as an error); every run is bounded by its call count.
  */
 import { fork, ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { BenchHttpClient, load, LoadResult } from './load';
+import { installLoopbackGuard } from '../../dev/fake-bedrock/loopback-guard';
 
 interface LoadCommand {
   readonly id: number;
@@ -68,13 +70,9 @@ export function startHttpLoadProcess(): HttpLoadProcess {
 }
 
 function serveParent(): void {
+  installLoopbackGuard();
   const clients = new Map<string, BenchHttpClient>();
   process.on('message', (command: LoadCommand) => {
-    const url = new URL(command.url);
-    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
-      process.send?.({ id: command.id, error: `only loopback URLs are allowed, got ${command.url}` } satisfies LoadReply);
-      return;
-    }
     const key = `${command.url} ${command.concurrency}`;
     let client = clients.get(key);
     if (!client) {

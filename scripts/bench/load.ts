@@ -1,6 +1,6 @@
 /**
  * Load generation of the bench: a fixed number of calls with N workers ({@link load}, the overhead
- * runs), a run bounded in both count and time that keeps what every call returned ({@link runLoad}, the
+ * runs, whose sides take turns going first: {@link inRotation}), a run bounded in both count and time that keeps what every call returned ({@link runLoad}, the
  * fault runs), and an HTTP client for the local server ({@link BenchHttpClient}).
  */
 import * as http from 'node:http';
@@ -34,6 +34,20 @@ export async function load(total: number, concurrency: number, call: () => Promi
   await Promise.all(Array.from({ length: concurrency }, worker));
   const cpu = process.cpuUsage(cpuBefore);
   return { latencies: latencies.sort((a, b) => a - b), errors, cpuUsPerCall: (cpu.user + cpu.system) / total };
+}
+
+/**
+ * Runs `sides` one after another, starting with side `round % sides.length` and wrapping around, so that
+ * over `sides.length` rounds each side runs first, and last, once (what runs first pays for the warm-up,
+ * what runs after another for its garbage). Returns the results in the order of `sides`.
+ */
+export async function inRotation<T>(sides: ReadonlyArray<() => Promise<T>>, round: number): Promise<T[]> {
+  const results: T[] = [];
+  for (let turn = 0; turn < sides.length; turn++) {
+    const side = (turn + round) % sides.length;
+    results[side] = await sides[side]();
+  }
+  return results;
 }
 
 /** One call of a {@link runLoad} run. */

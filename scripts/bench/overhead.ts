@@ -7,17 +7,16 @@
  * what the invoker sends underneath `/converse` (so that a long answer is not a failure): (c) − (a) is
  * the SDK's price of streaming, (b) − (c) the handler's own. See scripts/bench.ts.
  */
-/* eslint-disable import/no-extraneous-dependencies -- a dev script: it calls the SDK directly to measure the baseline */
-import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+/* eslint-disable import/no-extraneous-dependencies -- a dev script: it wraps the SDK client to time its calls */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { load, LoadResult } from './load';
-import { BODY, CONFIG, MESSAGES } from './settings';
+import { directCalls } from './direct-calls';
+import { inRotation, load } from './load';
+import { BODY, CONFIG } from './settings';
 import { median, ms, percentile, ratio, signedMs, signedUs } from './stats';
 import { CollectingSink } from '../../dev/collecting-sink';
 import type { FakeBedrockProcess } from '../../dev/fake-bedrock/fake-bedrock-process';
 import { faults } from '../../dev/fake-bedrock/faults';
 import { restProxyEvent } from '../../dev/rest-proxy-event';
-import { BedrockClients } from '../../lambda/invoker/bedrock-clients';
 import { requestFromApiGatewayEvent } from '../../lambda/invoker/host/api-gateway-event';
 import { handleRequest } from '../../lambda/invoker/http/handle-request';
 import { createInvokerRuntime, InvokerRuntime } from '../../lambda/invoker/runtime';
@@ -94,11 +93,12 @@ export function scenarios(concurrency: number, modelLatencyMs: number): Scenario
 }
 
 /**
- * The overhead runs: per scenario, `rounds` rounds of `requests` calls per side (direct SDK call, then
- * the invoker, alternating which goes first), printing each round and the medians over rounds.
+ * The overhead runs: per scenario, `rounds` rounds of `requests` calls per side (direct Converse, the
+ * invoker, direct ConverseStream, one after another, the side that goes first rotating each round),
+ * printing each round and the medians over rounds.
  */
 export async function overhead(fake: FakeBedrockProcess, requests: number, rounds: number, runs: readonly Scenario[]): Promise<void> {
-  const direct = new BedrockClients({ connectionTimeoutMs: Math.min(CONFIG.attemptTimeoutMs, 3_000) });
+  const direct = directCalls();
   let lastSdkMs = 0;
   const runtime: InvokerRuntime = createInvokerRuntime({
     configJson: JSON.stringify(CONFIG),
@@ -108,19 +108,6 @@ export async function overhead(fake: FakeBedrockProcess, requests: number, round
     }),
   });
   const event = restProxyEvent('POST', '/converse', BODY);
-  const directClient = direct.clientFor(CONFIG.regionPlan[0]);
-  const directCall = async (): Promise<boolean> => {
-    const output = await directClient.send(new ConverseCommand({ modelId: CONFIG.profileIds[0], messages: MESSAGES }));
-    return output.$metadata.httpStatusCode === 200;
-  };
-  const directStreamCall = async (): Promise<boolean> => {
-    const output = await directClient.send(new ConverseStreamCommand({ modelId: CONFIG.profileIds[0], messages: MESSAGES }));
-    let events = 0;
-    for await (const _event of output.stream ?? []) {
-      events += 1;
-    }
-    return output.$metadata.httpStatusCode === 200 && events > 0;
-  };
   const invokerCall = async (): Promise<boolean> => {
     const sink = new CollectingSink();
     await handleRequest(requestFromApiGatewayEvent(event), sink, runtime);
@@ -143,8 +130,8 @@ export async function overhead(fake: FakeBedrockProcess, requests: number, round
     throw new Error(`sanity check failed: ${check.statusCode} ${check.text()}`);
   }
   for (const concurrency of new Set(runs.map((run) => run.concurrency))) {
-    await load(500, concurrency, directCall);
-    await load(500, concurrency, directStreamCall);
+    await load(500, concurrency, direct.converse);
+    await load(500, concurrency, direct.converseStream);
     await load(500, concurrency, invokerCall);
   }
 
@@ -165,18 +152,11 @@ export async function overhead(fake: FakeBedrockProcess, requests: number, round
       outsideSdk.length = 0;
       await injectLatency();
       const invokerSide = concurrency === 1 ? invokerCallTimed : invokerCall;
-      // The three sides run one after another, in an order that rotates each round.
-      const sides: Array<() => Promise<LoadResult>> = [
-        () => load(requests, concurrency, directCall),
+      const [sdk, invoker, stream] = await inRotation([
+        () => load(requests, concurrency, direct.converse),
         () => load(requests, concurrency, invokerSide),
-        () => load(requests, concurrency, directStreamCall),
-      ];
-      const results: LoadResult[] = [];
-      for (let turn = 0; turn < sides.length; turn++) {
-        const side = (turn + round) % sides.length;
-        results[side] = await sides[side]();
-      }
-      const [sdk, invoker, stream] = results;
+        () => load(requests, concurrency, direct.converseStream),
+      ], round);
       const row: Row = {
         directP50: percentile(sdk.latencies, 50),
         directP99: percentile(sdk.latencies, 99),

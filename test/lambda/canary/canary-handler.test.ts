@@ -7,6 +7,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ScheduledEvent } from 'aws-lambda';
+import { divertEmfLines, EmfRecord } from '../../../dev/emf-capture';
 import { FakeBedrock, faults, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 import { isolateEnvironment } from '../../../dev/fake-bedrock/offline-environment';
 import type { CanaryReport } from '../../../lambda/canary/canary-runtime';
@@ -16,39 +17,13 @@ import { CANARY_CONFIG_ENV } from '../../../lib/shared/canary-config';
 const REGION = 'eu-west-1';
 const TIMEOUT_MS = 500;
 
-/** One EMF record as Powertools prints it. */
-interface EmfRecord {
-  readonly _aws: {
-    readonly Timestamp: number;
-    readonly CloudWatchMetrics: ReadonlyArray<{
-      readonly Namespace: string;
-      readonly Dimensions: string[][];
-      readonly Metrics: Array<{ Name: string; Unit: string }>;
-    }>;
-  };
-  readonly [key: string]: unknown;
-}
-
 let restoreEnvironment: () => void;
 let fake: FakeBedrock;
 let handler: (event: ScheduledEvent) => Promise<CanaryReport>;
-let stdoutSpy: jest.SpyInstance | undefined;
+let restoreStdout: (() => void) | undefined;
 let alarm: { Namespace: string; MetricName: string; Dimensions: Array<{ Name: string; Value: string }> };
 let profileId: string;
 const emfLines: string[] = [];
-
-function captureEmf(): void {
-  const originalWrite = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
-  stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (!text.startsWith('{"_aws"')) {
-      return originalWrite(chunk, ...rest);
-    }
-    emfLines.push(...text.split('\n').filter((line) => line.trim() !== ''));
-    rest.find((arg): arg is () => void => typeof arg === 'function')?.();
-    return true;
-  }) as typeof process.stdout.write);
-}
 
 /** A scheduled event as EventBridge sends it, ticked `agoMs` before now (whole seconds, as EventBridge writes it). */
 function scheduledEvent(agoMs = 2_000): ScheduledEvent {
@@ -108,7 +83,7 @@ beforeAll(async () => {
     POWERTOOLS_METRICS_DISABLED: 'false',
   });
   delete process.env.POWERTOOLS_DEV;
-  captureEmf();
+  restoreStdout = divertEmfLines((line) => emfLines.push(line));
   // The entry point reads its environment when it loads, as in Lambda's init phase: load it only now.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   handler = (require('../../../lambda/canary/index') as typeof import('../../../lambda/canary/index')).handler;
@@ -121,7 +96,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await fake?.close();
-  stdoutSpy?.mockRestore();
+  restoreStdout?.();
   restoreEnvironment();
 });
 

@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { converseBody, isolateEnvironment, Rig, send, startRig, testConfig, closeClientAgent } from './invoker-harness';
+import { divertEmfLines, EmfRecord } from '../../../dev/emf-capture';
 import { FAKE_USAGE, FakeBedrock, faults, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
 import { createPowertoolsMetrics, DEFAULT_INVOKER_SERVICE_NAME } from '../../../lambda/invoker/telemetry/invoker-metrics';
 import { CrossRegionInferenceProfile, RegionalInvoker } from '../../../lib';
@@ -18,40 +19,12 @@ const NAMESPACE = 'CdkBedrockCrossRegion/Invoker';
 const DIMENSION_SET = [['service', 'Region']];
 const SERVICE_NAME = 'emf-test-invoker-euw1';
 
-/** One EMF record as Powertools prints it. */
-interface EmfRecord {
-  readonly _aws: {
-    readonly Timestamp: number;
-    readonly CloudWatchMetrics: ReadonlyArray<{
-      readonly Namespace: string;
-      readonly Dimensions: string[][];
-      readonly Metrics: Array<{ readonly Name: string; readonly Unit: string }>;
-    }>;
-  };
-  readonly [key: string]: unknown;
-}
-
 let restoreEnvironment: () => void;
 let fake: FakeBedrock;
 let rig: Rig;
 let invoker: RegionalInvoker;
-let stdoutSpy: jest.SpyInstance | undefined;
+let restoreStdout: (() => void) | undefined;
 const emfLines: string[] = [];
-
-/** Diverts Powertools' EMF lines (JSON objects starting with `{"_aws"`) away from stdout into `emfLines`. */
-function captureEmf(): void {
-  const originalWrite = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
-  stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (!text.startsWith('{"_aws"')) {
-      return originalWrite(chunk, ...rest);
-    }
-    emfLines.push(...text.split('\n').filter((line) => line.trim() !== ''));
-    const callback = rest.find((arg): arg is () => void => typeof arg === 'function');
-    callback?.();
-    return true;
-  }) as typeof process.stdout.write);
-}
 
 /** Waits (bounded) until at least `count` EMF records were written, then returns exactly what was written. */
 async function takeRecords(count: number): Promise<EmfRecord[]> {
@@ -130,7 +103,7 @@ beforeAll(async () => {
   });
   delete process.env.POWERTOOLS_DEV;
 
-  captureEmf();
+  restoreStdout = divertEmfLines((line) => emfLines.push(line));
   fake = await startFakeBedrock();
   rig = await startRig(testConfig({ regionPlan: invoker.regionPlan, profileIds: invoker.profiles.map((profile) => profile.profileId) }), fake);
 });
@@ -144,7 +117,7 @@ afterAll(async () => {
   await rig?.close();
   await fake?.close();
   closeClientAgent();
-  stdoutSpy?.mockRestore();
+  restoreStdout?.();
   restoreEnvironment();
 });
 

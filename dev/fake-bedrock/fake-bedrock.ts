@@ -53,10 +53,22 @@ interface StreamPlan {
   readonly endAfter?: number;
 }
 
+/** How a fault rule applies (see {@link FakeBedrock.inject}). */
+export interface FaultRuleOptions {
+  readonly times?: number;
+  readonly operation?: FakeOperation;
+  /** The share of matching calls the rule applies to, in (0, 1] (default: every call). */
+  readonly share?: number;
+  /** The draw for `share` (default Math.random). */
+  readonly random?: () => number;
+}
+
 interface FaultRule {
   readonly region: string;
   readonly operation?: FakeOperation;
   readonly fault: Fault;
+  readonly share?: number;
+  readonly random: () => number;
   /** Calls left to fail; Infinity = until cleared. */
   remaining: number;
 }
@@ -94,10 +106,13 @@ export class FakeBedrock {
   /**
    * Injects `fault` into calls to `region` (`*` = every region), optionally only for one operation.
    * `times` = fail the next N matching calls, then recover (default: until {@link clearFaults}).
-   * Rules are matched in the order they were added.
+   * `share` = the rule applies to that share of the matching calls, drawn with `random` (default
+   * `Math.random`); the others go on to the next rule. Rules are matched in the order they were added.
    */
-  public inject(region: string, fault: Fault, options: { readonly times?: number; readonly operation?: FakeOperation } = {}): this {
-    this.rules.push({ region, fault, operation: options.operation, remaining: options.times ?? Number.POSITIVE_INFINITY });
+  public inject(region: string, fault: Fault, options: FaultRuleOptions = {}): this {
+    this.rules.push({
+      region, fault, operation: options.operation, remaining: options.times ?? Number.POSITIVE_INFINITY, share: options.share, random: options.random ?? Math.random,
+    });
     return this;
   }
 
@@ -221,7 +236,8 @@ export class FakeBedrock {
   private takeFault(region: string, operation: FakeOperation): Fault | undefined {
     const rule = this.rules.find((candidate) => (candidate.region === '*' || candidate.region === region)
       && (candidate.operation === undefined || candidate.operation === operation)
-      && candidate.remaining > 0);
+      && candidate.remaining > 0
+      && (candidate.share === undefined || candidate.random() < candidate.share));
     if (rule === undefined) {
       return undefined;
     }

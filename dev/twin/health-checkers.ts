@@ -44,9 +44,7 @@ import type {
   EndpointHealthCheckModel,
   HealthCheckModel,
 } from './deployment-model';
-
-/** A CloudWatch alarm's state, as the simulated CloudWatch reports it. */
-export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+import type { AlarmState } from './simulated-cloudwatch';
 
 /**
  * The health-checker regions Route 53 uses when a check names none: "If you don't specify any regions,

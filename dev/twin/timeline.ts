@@ -43,6 +43,14 @@ export interface Timeline {
   /** How many simulated seconds one real second held. */
   readonly speed: number;
   readonly seconds: readonly TimelineSecond[];
+  /**
+   * The 99th percentile of the twin's event-loop delay, in real milliseconds: the twin's own lag, which
+   * compressed time magnifies `speed` times. Next to {@link shortestTimeoutMs} it says whether the run's
+   * timeouts could have fired on the twin's lag rather than on a fault.
+   */
+  readonly eventLoopDelayP99Ms?: number;
+  /** The shortest timeout of the handlers and canaries as the run compressed it, in real milliseconds. */
+  readonly shortestTimeoutMs?: number;
 }
 
 /** The figures a run reports (`--json` prints them). */

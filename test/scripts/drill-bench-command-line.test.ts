@@ -27,8 +27,9 @@ describe('drill', () => {
   test.each([[['--help']], [['-h']], [['--', '--help']]])('%j prints the usage and exits 0', (argv) => {
     const io = capture();
     expect(parseDrillArgs(argv, io)).toBe(0);
-    expect(io.stdout()).toMatch(/^Usage: npx projen drill -- \[options\]/);
+    expect(io.stdout()).toMatch(/^Usage: npx projen drill -- --from <cdk.out> \[twin options\]\n\s+npx projen drill -- \[in-request options\]/);
     expect(io.stdout()).toMatch(/--fault F\s+how the primary fails: throttle \(default\), unavailable or hang/);
+    expect(io.stdout()).toMatch(/--scenario S .*\n\s+primary-outage\s+the primary region's Bedrock is hard down/);
     expect(io.stderr()).toBe('');
   });
 
@@ -49,8 +50,22 @@ describe('drill', () => {
     [['--outage-seconds', '601'], /--outage-seconds must be between 0 and 600/],
     [['--rps', 'many'], /--rps must be between 0 and 600/],
     [['--fault', 'slow'], /--fault must be throttle, unavailable or hang, got 'slow'/],
+    [['--from', 'cdk.out', '--rps', '5'], /--rps belongs to the in-request drill; the twin \(--from\) takes its faults from --scenario/],
+    [['--scenario', 'primary-outage'], /--scenario needs --from <cdk.out>/],
+    [['--json'], /--json needs --from <cdk.out>/],
+    [['--from', 'cdk.out', '--speed', '0.5'], /--speed must be a whole number from 1 to 600, got '0.5'/],
+    [['--from', 'cdk.out', '--seed', 'x'], /--seed must be a whole number from 0 to 2147483648, got 'x'/],
   ])('%j is an out-of-range value: %s', (argv, message) => {
     expect(() => parseDrillArgs(argv, capture())).toThrow(message);
+  });
+
+  test('--from runs the twin: the scenario defaults to primary-outage, the other options pass through', () => {
+    expect(parseDrillArgs(['--from', 'out', '--json', '--endpoint', 'chat', '--speed', '30', '--seed', '4', '--svg', 'x.svg'], capture())).toEqual({
+      twin: { from: 'out', scenario: 'primary-outage', endpoint: 'chat', json: true, svg: 'x.svg', speed: 30, seed: 4 },
+    });
+    expect(parseDrillArgs(['--from', 'out', '--scenario', 'mine.json'], capture())).toEqual({
+      twin: { from: 'out', scenario: 'mine.json', endpoint: undefined, json: false, svg: undefined, speed: undefined, seed: undefined },
+    });
   });
 });
 

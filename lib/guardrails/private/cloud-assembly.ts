@@ -34,6 +34,10 @@ export interface AssemblyStack {
   readonly deploymentRoleArns: string[];
   /** The inference profiles its invokers call from its region. */
   readonly profileIds: string[];
+  /** Its template file's path. */
+  readonly templatePath: string;
+  /** The names of the stacks it deploys after, in the manifest's order. */
+  readonly dependsOn: string[];
 }
 
 interface Artifact {
@@ -86,7 +90,7 @@ export function stackMatches(stack: AssemblyStack, pattern: string): boolean {
 
 function readStack(dir: string, id: string, artifact: Artifact, artifacts: Record<string, Artifact>): AssemblyStack {
   const properties = artifact.properties ?? {};
-  const name = typeof properties.stackName === 'string' ? properties.stackName : id;
+  const name = stackNameOf(id, artifact);
   const env = /^aws:\/\/([^/]+)\/([^/]+)$/.exec(artifact.environment ?? '');
   if (!env || env[1] === 'unknown-account' || env[2] === 'unknown-region') {
     throw new Error(`Stack '${name}' is environment-agnostic (${artifact.environment ?? 'no environment'}): its account and region are known `
@@ -97,7 +101,8 @@ function readStack(dir: string, id: string, artifact: Artifact, artifacts: Recor
   const resolve = (arn: unknown): string[] => typeof arn === 'string'
     ? [arn.replace(/\$\{AWS::Partition\}/g, partition).replace(/\$\{AWS::AccountId\}/g, account).replace(/\$\{AWS::Region\}/g, region)]
     : [];
-  const template = readJson(path.join(dir, String(properties.templateFile)), `Cannot read the template of stack '${name}'`) as {
+  const templatePath = path.join(dir, String(properties.templateFile));
+  const template = readJson(templatePath, `Cannot read the template of stack '${name}'`) as {
     Resources?: Record<string, { Type?: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }>;
   };
   const resources = Object.values(template.Resources ?? {});
@@ -116,7 +121,15 @@ function readStack(dir: string, id: string, artifact: Artifact, artifacts: Recor
     deploymentRoleArns: [...new Set([properties.assumeRoleArn, properties.cloudFormationExecutionRoleArn, ...publishingRoles]
       .flatMap(resolve))].sort(),
     profileIds,
+    templatePath,
+    dependsOn: (artifact.dependencies ?? [])
+      .filter(dependency => artifacts[dependency]?.type === 'aws:cloudformation:stack')
+      .map(dependency => stackNameOf(dependency, artifacts[dependency])),
   };
+}
+
+function stackNameOf(id: string, artifact: Artifact): string {
+  return typeof artifact.properties?.stackName === 'string' ? artifact.properties.stackName : id;
 }
 
 function invokerProfileIds(config: unknown): string[] {

@@ -10,11 +10,11 @@ import type {
   EndpointHealthCheckModel,
 } from '../../../dev/twin/deployment-model';
 import {
-  AlarmState,
   DEFAULT_HEALTH_CHECKER_REGIONS,
   ProbeRequest,
   SimulatedHealthChecks,
 } from '../../../dev/twin/health-checkers';
+import type { AlarmState } from '../../../dev/twin/simulated-cloudwatch';
 
 /** The sample deployment's HTTPS check of eu-west-1 (RequestInterval 10, FailureThreshold 3). */
 const https: EndpointHealthCheckModel = {

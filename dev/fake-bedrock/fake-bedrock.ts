@@ -111,7 +111,12 @@ export class FakeBedrock {
    */
   public inject(region: string, fault: Fault, options: FaultRuleOptions = {}): this {
     this.rules.push({
-      region, fault, operation: options.operation, remaining: options.times ?? Number.POSITIVE_INFINITY, share: options.share, random: options.random ?? Math.random,
+      region,
+      fault,
+      operation: options.operation,
+      remaining: options.times ?? Number.POSITIVE_INFINITY,
+      share: options.share,
+      random: options.random ?? Math.random,
     });
     return this;
   }

@@ -48,10 +48,14 @@ export function compressMs(ms: number, speed: number): number {
   return Math.max(1, Math.round(ms / speed));
 }
 
-/** The invoker's configuration with every duration compressed by `speed`. */
+/**
+ * The invoker's configuration with every duration compressed by `speed`, and without its real-account
+ * drill switch: the twin's faults come from its scenario, and it has no SSM to read a switch from.
+ */
 export function compressInvokerConfig(config: InvokerRuntimeConfig, speed: number): InvokerRuntimeConfig {
   return {
     ...config,
+    outageDrill: undefined,
     deadlineMs: compressMs(config.deadlineMs, speed),
     attemptTimeoutMs: compressMs(config.attemptTimeoutMs, speed),
     firstTokenTimeoutMs: compressMs(config.firstTokenTimeoutMs, speed),
@@ -62,9 +66,9 @@ export function compressInvokerConfig(config: InvokerRuntimeConfig, speed: numbe
   };
 }
 
-/** The canary's configuration with its timeout compressed by `speed`. */
+/** The canary's configuration with its timeout compressed by `speed`, and without the drill switch. */
 export function compressCanaryConfig(config: CanaryRuntimeConfig, speed: number): CanaryRuntimeConfig {
-  return { ...config, timeoutMs: compressMs(config.timeoutMs, speed) };
+  return { ...config, outageDrill: undefined, timeoutMs: compressMs(config.timeoutMs, speed) };
 }
 
 /** EMF metrics whose values are milliseconds: the twin stretches them back to simulated time. */

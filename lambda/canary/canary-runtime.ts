@@ -7,6 +7,7 @@ import { probeRegion } from './probe';
 import { CanaryMeasurements, CanaryRun, measurementsOf } from './run-outcome';
 import { runTimestampMs } from './run-timestamp';
 import { BedrockClients, MAX_CONNECTION_TIMEOUT_MS } from '../invoker/bedrock-clients';
+import { DrillParameterReader, OutageDrillSwitch, readDrillParameterFromSsm } from '../invoker/resilience/outage-drill';
 import { createPowertoolsMetrics } from '../invoker/telemetry/invoker-metrics';
 import { createLogger } from '../invoker/telemetry/observability';
 
@@ -22,6 +23,8 @@ export interface CanaryRuntime {
    */
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The region's outage-drill switch (the invoker's): while it is on, every run reports a failure. */
+  readonly outageDrill: OutageDrillSwitch | undefined;
 }
 
 /** Options of {@link createCanaryRuntime}; the entry point passes the environment. */
@@ -29,6 +32,8 @@ export interface CanaryRuntimeOptions {
   readonly configJson?: string;
   /** The function's own region (`AWS_REGION`): what runs report when the configuration is unusable. */
   readonly functionRegion?: string;
+  /** How the outage-drill switch is read (default: SSM through Powertools Parameters). */
+  readonly readOutageDrillParameter?: DrillParameterReader;
 }
 
 /** Builds the container's runtime. Never throws: an unusable configuration makes every run a failure. */
@@ -38,6 +43,9 @@ export function createCanaryRuntime(options: CanaryRuntimeOptions = {}): CanaryR
   if (!configResult.ok) {
     logger.error('Invalid canary configuration: every run reports a failure', { problems: configResult.problems });
   }
+  if (configResult.ok && configResult.ignored !== undefined) {
+    logger.error('The outage drill is off: its configuration is unusable', { problems: configResult.ignored });
+  }
   const config = configResult.ok ? configResult.config : undefined;
   return {
     configResult,
@@ -45,8 +53,17 @@ export function createCanaryRuntime(options: CanaryRuntimeOptions = {}): CanaryR
     clients: new BedrockClients({ connectionTimeoutMs: Math.min(config?.timeoutMs ?? MAX_CONNECTION_TIMEOUT_MS, MAX_CONNECTION_TIMEOUT_MS) }),
     metrics: createPowertoolsMetrics(),
     logger,
+    outageDrill: config?.outageDrill === undefined ? undefined : new OutageDrillSwitch({
+      config: config.outageDrill,
+      read: options.readOutageDrillParameter ?? readDrillParameterFromSsm,
+      epochNow: () => Date.now(),
+      logger,
+    }),
   };
 }
+
+/** The `errorName` of a run the outage drill failed. */
+export const OUTAGE_DRILL_RUN = 'OutageDrill';
 
 /** One run's report (what the handler returns; EventBridge ignores it, tests read it). */
 export interface CanaryReport extends CanaryMeasurements {
@@ -62,9 +79,12 @@ export interface CanaryReport extends CanaryMeasurements {
  */
 export async function runCanary(runtime: CanaryRuntime, event: { readonly time?: unknown } = {}): Promise<CanaryReport> {
   const { configResult, region, logger } = runtime;
-  const run: CanaryRun = configResult.ok
-    ? await probeRegion(runtime.clients, configResult.config)
-    : { verdict: 'failed', errorName: 'InvalidConfiguration', message: configResult.problems.join('; ') };
+  const run: CanaryRun = !configResult.ok
+    ? { verdict: 'failed', errorName: 'InvalidConfiguration', message: configResult.problems.join('; ') }
+    : runtime.outageDrill !== undefined && await runtime.outageDrill.isOn()
+      // What DNS must see during a drill: the region failing, without spending a call on Bedrock.
+      ? { verdict: 'failed', errorName: OUTAGE_DRILL_RUN, message: `the outage drill switch ${runtime.outageDrill.parameterName} treats Bedrock in ${region} as failing` }
+      : await probeRegion(runtime.clients, configResult.config);
   const measurements = measurementsOf(run);
   try {
     publishRun(runtime.metrics, region, measurements, runTimestampMs(event.time, Date.now()));
@@ -72,7 +92,9 @@ export async function runCanary(runtime: CanaryRuntime, event: { readonly time?:
     logger.warn('Could not publish the canary metrics', { error: error as Error });
   }
   const details = { region, verdict: run.verdict, latencyMs: run.latencyMs, errorName: run.errorName, message: run.message };
-  if (!configResult.ok) {
+  if (run.errorName === OUTAGE_DRILL_RUN) {
+    logger.warn('Canary reports a failure: the outage drill is on in this region', { ...details, outageDrill: true });
+  } else if (!configResult.ok) {
     logger.error('Canary failed on a configuration fault: its configuration is unusable, so Bedrock was not called', details);
   } else if (run.verdict === 'failed') {
     logger.warn('Canary failed: Bedrock did not serve this region', details);

@@ -1,5 +1,6 @@
 import { CANARY_CONFIG_ENV, CanaryRuntimeConfig } from '../../lib/shared/canary-config';
 import { ConfigResult, describe, positiveIntegerProblem, readJsonObjectEnv } from '../shared/json-config';
+import { readOutageDrillConfig } from '../shared/outage-drill-config';
 
 /** Outcome of reading the canary configuration: a usable config, or the reasons it is unusable. */
 export type CanaryConfigResult = ConfigResult<CanaryRuntimeConfig>;
@@ -27,6 +28,13 @@ export function parseCanaryConfig(raw: string | undefined): CanaryConfigResult {
   if (problems.length > 0) {
     return { ok: false, problems };
   }
+  // A drill switch that cannot be used leaves the drill off, never the handler broken.
+  const outageDrill = readOutageDrillConfig(candidate.outageDrill);
+  const drill = outageDrill.ok ? outageDrill.config : undefined;
   const { region, profileId, timeoutMs } = candidate as unknown as CanaryRuntimeConfig;
-  return { ok: true, config: { region, profileId, timeoutMs } };
+  return {
+    ok: true,
+    config: { region, profileId, timeoutMs, ...(drill === undefined ? {} : { outageDrill: drill }) },
+    ...(outageDrill.ok ? {} : { ignored: outageDrill.problems }),
+  };
 }

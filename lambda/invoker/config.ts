@@ -1,5 +1,6 @@
 import { INVOKER_CONFIG_ENV, InvokerRuntimeConfig } from '../../lib/shared/invoker-config';
 import { describe, ConfigResult as JsonConfigResult, positiveIntegerProblem, readJsonObjectEnv } from '../shared/json-config';
+import { readOutageDrillConfig } from '../shared/outage-drill-config';
 
 /** Outcome of reading the invoker configuration: either a usable config or the reasons it is unusable. */
 export type ConfigResult = JsonConfigResult<InvokerRuntimeConfig>;
@@ -60,6 +61,9 @@ export function parseInvokerConfig(raw: string | undefined): ConfigResult {
   if (problems.length > 0) {
     return { ok: false, problems };
   }
+  // A drill switch that cannot be used leaves the drill off, never the handler broken.
+  const outageDrill = readOutageDrillConfig(candidate.outageDrill);
+  const drill = outageDrill.ok ? outageDrill.config : undefined;
   const config = candidate as unknown as InvokerRuntimeConfig;
   return {
     ok: true,
@@ -76,7 +80,9 @@ export function parseInvokerConfig(raw: string | undefined): ConfigResult {
       backoffBaseMs: config.backoffBaseMs,
       backoffMaxMs: config.backoffMaxMs,
       ...(config.hedging === undefined ? {} : { hedging: { minDelayMs: config.hedging.minDelayMs, maxShare: config.hedging.maxShare } }),
+      ...(drill === undefined ? {} : { outageDrill: drill }),
     },
+    ...(outageDrill.ok ? {} : { ignored: outageDrill.problems }),
   };
 }
 

@@ -5,6 +5,7 @@ import { ConfigResult, parseInvokerConfig } from './config';
 import { CircuitBreakerRegistry } from './resilience/circuit-breaker';
 import { findGeographyViolations } from './resilience/geography-guard';
 import { HedgePolicy } from './resilience/hedging';
+import { DrillParameterReader, OutageDrillSwitch, readDrillParameterFromSsm } from './resilience/outage-drill';
 import { createPowertoolsMetrics, PowertoolsRequestMetrics, RequestMetrics } from './telemetry/invoker-metrics';
 import { createLogger } from './telemetry/observability';
 
@@ -18,6 +19,8 @@ export interface InvokerRuntime extends InvokerClock {
   readonly breakers: CircuitBreakerRegistry;
   /** When and how much to hedge slow streaming attempts; undefined when hedging is off. */
   readonly hedging: HedgePolicy | undefined;
+  /** The region's outage-drill switch; undefined when the construct gave this invoker none. */
+  readonly outageDrill: OutageDrillSwitch | undefined;
   readonly clients: BedrockClients;
   readonly logger: Logger;
   /** A fresh per-request metrics collector. */
@@ -34,6 +37,8 @@ export interface InvokerRuntimeOptions {
   readonly newRequestMetrics?: () => RequestMetrics;
   readonly logger?: Logger;
   readonly instrumentClient?: ClientInstrumentation;
+  /** How the outage-drill switch is read (default: SSM through Powertools Parameters). */
+  readonly readOutageDrillParameter?: DrillParameterReader;
 }
 
 /**
@@ -51,7 +56,11 @@ export function createInvokerRuntime(options: InvokerRuntimeOptions = {}): Invok
   } else if (geographyViolations.length > 0) {
     logger.error('Configuration leaves its geography: refusing every Bedrock call', { violations: geographyViolations });
   }
+  if (configResult.ok && configResult.ignored !== undefined) {
+    logger.error('The outage drill is off: its configuration is unusable', { problems: configResult.ignored });
+  }
   const config = configResult.ok ? configResult.config : undefined;
+  const epochNow = (): number => Date.now();
   const metrics = options.newRequestMetrics === undefined ? createPowertoolsMetrics() : undefined;
   return {
     configResult,
@@ -63,6 +72,12 @@ export function createInvokerRuntime(options: InvokerRuntimeOptions = {}): Invok
       now,
     }),
     hedging: config?.hedging === undefined ? undefined : new HedgePolicy(config.hedging),
+    outageDrill: config?.outageDrill === undefined ? undefined : new OutageDrillSwitch({
+      config: config.outageDrill,
+      read: options.readOutageDrillParameter ?? readDrillParameterFromSsm,
+      epochNow,
+      logger,
+    }),
     clients: new BedrockClients({
       connectionTimeoutMs: Math.min(config?.attemptTimeoutMs ?? MAX_CONNECTION_TIMEOUT_MS, MAX_CONNECTION_TIMEOUT_MS),
       instrument: options.instrumentClient,
@@ -70,7 +85,7 @@ export function createInvokerRuntime(options: InvokerRuntimeOptions = {}): Invok
     logger,
     newRequestMetrics: options.newRequestMetrics ?? (() => new PowertoolsRequestMetrics(metrics!)),
     now,
-    epochNow: () => Date.now(),
+    epochNow,
     random: options.random ?? Math.random,
     sleep: abortableSleep,
   };

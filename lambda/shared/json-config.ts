@@ -5,7 +5,8 @@
 
 /** Outcome of reading a configuration: a usable config, or the reasons it is unusable. */
 export type ConfigResult<T> =
-  | { readonly ok: true; readonly config: T }
+  /** `ignored`: problems with an optional feature's settings, which is left off rather than the handler broken. */
+  | { readonly ok: true; readonly config: T; readonly ignored?: readonly string[] }
   | { readonly ok: false; readonly problems: readonly string[] };
 
 /**

@@ -13,7 +13,7 @@ import { invokerMetric } from '../private/metric-identity';
 import { CrossRegionInferenceProfile } from '../profiles/cross-region-inference-profile';
 import { Geography } from '../profiles/geography';
 import { ResidencyConstraint } from '../profiles/residency-constraint';
-import { INVOKER_METRIC_NAMES } from '../shared/invoker-config';
+import { INVOKER_CONFIG_ENV, INVOKER_METRIC_NAMES, InvokerRuntimeConfig, OutageDrillConfig } from '../shared/invoker-config';
 import { createInvokerFunction } from './private/invoker-function';
 import { acknowledgeInvokerFindings } from './private/nag-acknowledgements';
 import { planRegions } from './private/region-plan';
@@ -80,6 +80,9 @@ export class RegionalInvoker extends Construct {
   /** The usage plan, when authorization is by API key. */
   public readonly usagePlan?: apigateway.UsagePlan;
 
+  /** What the handler is configured with (its environment), kept for additions made after construction. */
+  private readonly runtimeConfig: InvokerRuntimeConfig;
+
   constructor(scope: Construct, id: string, props: RegionalInvokerProps) {
     super(scope, id);
     const stack = Stack.of(this);
@@ -125,7 +128,7 @@ export class RegionalInvoker extends Construct {
       profile.grantInvoke(this.role, { sourceRegions: this.regionPlan, residency });
     }
 
-    const config = invokerRuntimeConfig(props, {
+    const config = this.runtimeConfig = invokerRuntimeConfig(props, {
       geography: this.geography,
       regionPlan: this.regionPlan,
       profileIds: this.profiles.map(p => p.profileId),
@@ -149,6 +152,21 @@ export class RegionalInvoker extends Construct {
     acknowledgeInvokerFindings(this, authorization, tracing);
   }
 
+  /**
+   * Makes the handler read the region's outage-drill switch (see `OutageDrillConfig`): its configuration
+   * names the switch, and its role may read that one parameter (`ssm:GetParameter` on `parameterArn`).
+   *
+   * @internal
+   */
+  public _enableOutageDrill(drill: OutageDrillConfig, parameterArn: string): void {
+    this.function.addEnvironment(INVOKER_CONFIG_ENV, JSON.stringify({ ...this.runtimeConfig, outageDrill: drill }));
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadTheOutageDrillSwitch',
+      actions: ['ssm:GetParameter'],
+      resources: [parameterArn],
+    }));
+  }
+
   /** The invoke URL of the API's stage, e.g. `https://abc.execute-api.eu-west-1.amazonaws.com/v1/`. */
   public get url(): string {
     return this.api.url;
@@ -170,7 +188,7 @@ export class RegionalInvoker extends Construct {
    * invoker made to `region`.
    *
    * @param metricName one of RequestsServed, Attempts, Failovers, Throttles, Errors, Latency, TimeToFirstToken,
-   *                   InputTokens, OutputTokens, ServedBySecondary, ClientErrors
+   *                   InputTokens, OutputTokens, ServedBySecondary, ClientErrors, DrillActive
    * @param sourceRegion the source region called; defaults to this invoker's own region
    */
   public metric(metricName: string, sourceRegion?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {

@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as fis from 'aws-cdk-lib/aws-fis';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HealthCheckSettings } from './health-check-settings';
@@ -15,6 +16,8 @@ import { allowedInferenceRegionsFrom } from './private/audit-regions';
 import { checkEndpointsBehindDns, validateEndpointNames } from './private/endpoint-validation';
 import { FailoverTimeBreakdown, failoverTimes } from './private/failover-time';
 import { createHealthCheckAlarms } from './private/health-checks';
+import { drillSwitchOf } from './private/outage-drill-settings';
+import { RegionOutageDrill } from './private/region-outage-drill';
 import { deployRegion } from './private/regional-deployment';
 import { RoutedEndpoint } from './private/routed-endpoint';
 import { runbookModelOf, RunbookContext } from './private/runbook-model';
@@ -127,6 +130,11 @@ export class CrossRegionInferenceApi extends Construct {
   public readonly runbookFiles: string[];
   /** Alarms on each region's Route 53 health check (routing stack in us-east-1 only). */
   public readonly healthCheckAlarms: cloudwatch.Alarm[];
+  /**
+   * The AWS FIS experiment template of each region's outage drill, in the order of `regions` (empty
+   * without `operations.outageDrill`). Each stack also has its id as an output; the runbook says how to run it.
+   */
+  public readonly outageDrillTemplates: fis.CfnExperimentTemplate[];
 
   private readonly invokers = new Map<string, RegionalInvoker>();
   private readonly alarmTopics: AlarmTopics;
@@ -158,6 +166,9 @@ export class CrossRegionInferenceApi extends Construct {
     if (props.domain) {
       checkEndpointsBehindDns(this.routingStack, props.endpoints, props.domain);
     }
+    const drillOptions = operations.outageDrill;
+    const drillSwitches = new Map(drillOptions === undefined ? [] : this.regions.map(region =>
+      [region, drillSwitchOf(drillOptions, this.prefix, stacks.regionalStacks.get(region)!)] as const));
     if (recordTtl.toSeconds() > 60) {
       warnAtSynth(this.routingStack, 'record-ttl', `recordTtl is ${recordTtl.toSeconds()} s; Route 53 recommends 60 s or less for records with health checks, `
         + 'and every second of TTL adds to the worst-case failover time.');
@@ -166,7 +177,7 @@ export class CrossRegionInferenceApi extends Construct {
     const routed = props.endpoints.map((endpoint): RoutedEndpoint => {
       const regionalTargets = endpoint.routing.regions.map(region => {
         const target = deployRegion(stacks.regionalStacks.get(region)!, endpoint, region, {
-          prefix: this.prefix, settings, domain: props.domain, alarmTopics: this.alarmTopics,
+          prefix: this.prefix, settings, domain: props.domain, alarmTopics: this.alarmTopics, outageDrill: drillSwitches.get(region),
         });
         this.invokers.set(`${endpoint.name}@${region}`, target.invoker);
         return target;
@@ -202,6 +213,14 @@ export class CrossRegionInferenceApi extends Construct {
         + 'to route with Route 53.');
     }
 
+    // After every endpoint of a region: their alarms are the drill's stop conditions.
+    const drills = [...drillSwitches].map(([region, drillSwitch]) => new RegionOutageDrill(this.regionalStack(region), 'OutageDrill', {
+      prefix: this.prefix,
+      config: drillSwitch.config,
+      targets: routed.flatMap(r => r.regionalTargets).filter(target => target.region === region),
+    }));
+    this.outageDrillTemplates = drills.map(drill => drill.experimentTemplate);
+
     const audit = this.createAudit(props.endpoints, operations);
     this.auditTrail = audit.trail;
     this.regionalAudits = audit.regional;
@@ -220,6 +239,7 @@ export class CrossRegionInferenceApi extends Construct {
       regionalAudits: this.regionalAudits,
       dashboardName: this.dashboardName,
       bedrockModelIdDimension: operations.bedrockModelIdDimension,
+      outageDrills: drills,
     };
     this.runbookFiles = routed.map(endpoint => this.writeRunbook(endpoint, runbookContext));
   }

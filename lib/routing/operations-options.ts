@@ -1,3 +1,4 @@
+import { OutageDrillOptions } from './outage-drill-options';
 import { BedrockModelIdDimension, TokenPrice } from '../observability/dashboard-inputs';
 
 /** Dashboards, alarms, audit and runbooks of a deployment. */
@@ -59,4 +60,17 @@ export interface OperationsOptions {
    * @default - the regional audits (when `auditTrail` is true)
    */
   readonly existingTrailLogGroupName?: string;
+
+  /**
+   * Deploy an outage drill in every region (`outageDrill: {}` for the defaults): an SSM parameter that
+   * the region's invokers and canary read, an SSM Automation document that turns it on for the drill's
+   * duration and off again (also when cancelled or failing), and an AWS FIS experiment template that runs
+   * it with the region's API 5xx and Bedrock-rejection alarms as stop conditions, logging to a CloudWatch
+   * log group. Nothing happens until an operator starts the experiment (the runbook's "Rehearse a regional
+   * outage"). Costs nothing at rest beyond the log group; during a drill, one SSM read per invoker container
+   * per `parameterCacheTime`.
+   *
+   * @default - no drill: no switch, and the handlers never read one
+   */
+  readonly outageDrill?: OutageDrillOptions;
 }

@@ -10,6 +10,8 @@
  * @internal
  */
 
+import type { OutageDrillConfig } from './invoker-config';
+
 /** Environment variable that carries the JSON-encoded {@link CanaryRuntimeConfig}. */
 export const CANARY_CONFIG_ENV = 'CANARY_CONFIG';
 
@@ -31,4 +33,6 @@ export interface CanaryRuntimeConfig {
   readonly profileId: string;
   /** How long one run waits for Bedrock's answer before counting a failure, in milliseconds. */
   readonly timeoutMs: number;
+  /** The region's outage-drill switch: while a drill runs, every run reports a failure without calling Bedrock. */
+  readonly outageDrill?: OutageDrillConfig;
 }

@@ -51,6 +51,8 @@ export const INVOKER_METRIC_NAMES = {
   clientErrors: 'ClientErrors',
   hedges: 'Hedges',
   hedgeWins: 'HedgeWins',
+  /** One per request that ran while the outage drill treated the invoker's own region as failing (`Region` = that region). */
+  drillActive: 'DrillActive',
 } as const;
 
 /** Configuration of one deployed invoker. */
@@ -85,6 +87,37 @@ export interface InvokerRuntimeConfig {
   readonly backoffMaxMs: number;
   /** Hedged streaming requests; absent = off. */
   readonly hedging?: HedgingConfig;
+  /** The outage-drill switch this invoker reads; absent = no drill can touch it. */
+  readonly outageDrill?: OutageDrillConfig;
+}
+
+/**
+ * The outage-drill switch of a region: an SSM String parameter that, while it holds an unexpired
+ * {@link OutageDrillValue}, makes the region's invokers treat Bedrock in their own region as failing
+ * (and its canary report a failure), so an operator can rehearse a regional outage in a real account.
+ * Anything else in it (`off`, a malformed or expired value, a parameter that cannot be read) means no drill.
+ */
+export interface OutageDrillConfig {
+  /** Name of the SSM parameter (`/cdk-bedrock-cross-region/<prefix>/<region>/outage-drill`). */
+  readonly parameterName: string;
+  /** How long a read of the parameter (or a failure to read it) is trusted before the next read, in seconds. */
+  readonly cacheSeconds: number;
+  /**
+   * The longest drill, in minutes: a value whose `until` lies further ahead than this (plus a minute of
+   * clock skew) is refused, so even a hand-written switch cannot outlast a drill.
+   */
+  readonly maxDurationMinutes: number;
+}
+
+/** What the outage-drill parameter holds while no drill runs. */
+export const OUTAGE_DRILL_OFF = 'off';
+
+/** The JSON a drill writes into the outage-drill parameter. */
+export interface OutageDrillValue {
+  /** True: treat Bedrock in this region as failing. */
+  readonly failBedrock: boolean;
+  /** When the drill ends by itself, ISO-8601 in UTC (`2026-01-01T12:30:00Z`), whatever else happens. */
+  readonly until: string;
 }
 
 /**

@@ -83,7 +83,7 @@ describe('the command list', () => {
 
 describe.each([
   ['update-profiles', /^Usage: npx cdk-bedrock-cross-region update-profiles --region <source-region>/],
-  ['drill', /^Usage: npx cdk-bedrock-cross-region drill \[options\]/],
+  ['drill', /^Usage: npx cdk-bedrock-cross-region drill --from <cdk.out> \[twin options\]\n\s+npx cdk-bedrock-cross-region drill \[in-request options\]/],
   ['check-scp', /^Usage: check-scp --scp FILE/],
   ['generate-scp', /^Usage: generate-scp --approved-region REGION/],
 ])('%s', (name, usage) => {
@@ -147,7 +147,7 @@ describe('drill', () => {
     const r = await cli(['drill', ...argv]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
-    expect(r.err).toMatch(/\n\nUsage: npx cdk-bedrock-cross-region drill \[options\]\n/);
+    expect(r.err).toMatch(/\n\nUsage: npx cdk-bedrock-cross-region drill --from <cdk.out> \[twin options\]\n/);
     expect(r.out).toBe('');
   });
 });
@@ -252,7 +252,7 @@ describe('the bundles the package ships (assets/cli/)', () => {
   test('the default commands load them: their usage names the package command', async () => {
     const drillHelp = await cli(['drill', '--help'], packageCommands());
     expect(drillHelp.code).toBe(0);
-    expect(drillHelp.out).toMatch(/^Usage: npx cdk-bedrock-cross-region drill \[options\]/);
+    expect(drillHelp.out).toMatch(/^Usage: npx cdk-bedrock-cross-region drill --from <cdk.out> \[twin options\]\n\s+npx cdk-bedrock-cross-region drill \[in-request options\]/);
     const updateHelp = await cli(['update-profiles', '--help'], packageCommands());
     expect(updateHelp.code).toBe(0);
     expect(updateHelp.out).toMatch(/^Usage: npx cdk-bedrock-cross-region update-profiles /);

@@ -4,7 +4,8 @@ import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { synthesizeSample, tempDir } from './synthesized-apps';
 import { deploymentRolePatterns, deploymentStacksOf, readCloudAssembly, stackMatches } from '../../lib/guardrails/private/cloud-assembly';
-import { DEFAULT_REGIONAL_STACK_SERVICES, DEFAULT_ROUTING_STACK_SERVICES, iamPrefixOfResourceType } from '../../lib/guardrails/private/deployment-needs';
+import { DEFAULT_REGIONAL_STACK_SERVICES, DEFAULT_ROUTING_STACK_SERVICES } from '../../lib/guardrails/private/deployment-needs';
+import { iamPrefixOfResourceType } from '../../lib/guardrails/private/resource-type-service';
 
 let tmp: { dir: string; remove: () => void };
 let sample: string;

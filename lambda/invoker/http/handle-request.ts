@@ -73,6 +73,11 @@ async function route(request: Checked<InvokerRequest>, sink: ResponseSink, runti
     return answerProblem(sink, metrics, sizeProblem);
   }
   const startedAt = runtime.now() - timeSinceReceipt(request.value, runtime, config);
+  // The drill fails the invoker's own region (the plan's first), never another.
+  const drilledRegion = runtime.outageDrill !== undefined && await runtime.outageDrill.isOn() ? config.regionPlan[0] : undefined;
+  if (drilledRegion !== undefined) {
+    metrics.drillActive(drilledRegion);
+  }
   const context: RouteContext = {
     config,
     runtime,
@@ -89,7 +94,10 @@ async function route(request: Checked<InvokerRequest>, sink: ResponseSink, runti
       random: runtime.random,
       sleep: runtime.sleep,
       clientGone: sink.clientGone,
-      onFailover: (region, error) => runtime.logger.warn('Failing over', { region, error: error.name, detail: error.message }),
+      drilledRegion,
+      onFailover: (region, error) => runtime.logger.warn('Failing over', {
+        region, error: error.name, detail: error.message, ...(region === drilledRegion ? { outageDrill: true } : {}),
+      }),
     },
   };
   try {

@@ -4,6 +4,7 @@ import type { InvokerClock } from '../clock';
 import { ClassifiedError, classifyBedrockError } from './error-classification';
 import { assertRegionAllowed } from './geography-guard';
 import { AttemptOutcome, HedgePolicy, InFlight, inFlight, withHedge } from './hedging';
+import { failAsDrilled } from './outage-drill';
 import { backoffBeforeNextPassMs, MAX_PLAN_PASSES, regionsForPass } from './region-plan';
 import type { InvokerRuntimeConfig } from '../../../lib/shared/invoker-config';
 import type { RequestMetrics } from '../telemetry/invoker-metrics';
@@ -85,6 +86,11 @@ export interface FailoverDependencies extends InvokerClock {
   readonly clientGone?: AbortSignal;
   /** Called after each failover-class failure (logging). */
   readonly onFailover?: (region: string, error: ClassifiedError) => void;
+  /**
+   * The region an outage drill treats as failing: every attempt there fails at once, without calling it,
+   * as a 503 that region answered would (see `failAsDrilled`).
+   */
+  readonly drilledRegion?: string;
 }
 
 /**
@@ -133,7 +139,8 @@ export async function runWithFailover<T>(deps: FailoverDependencies, attempt: At
     if (hedgePolicy !== undefined) {
       void control.firstEvent.then(() => hedgePolicy.recordFirstToken(region, deps.now() - startedAt));
     }
-    const outcome = control.race(attempt(region, control, deadlineAt)).then(
+    const call = region === deps.drilledRegion ? failAsDrilled(region, control) : attempt(region, control, deadlineAt);
+    const outcome = control.race(call).then(
       (value): AttemptOutcome<T> => ({ ok: true, value }),
       (error: unknown): AttemptOutcome<T> => ({ ok: false, error }),
     ).finally(() => {

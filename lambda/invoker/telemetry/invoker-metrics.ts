@@ -43,6 +43,8 @@ export interface RequestMetrics {
   served(region: string, measurements: ServedMeasurements): void;
   /** The request was answered with a 4xx (on `region` if Bedrock returned it, else {@link NO_REGION}). */
   clientError(region: string): void;
+  /** The request ran while the outage drill treated `region` (the invoker's own) as failing. */
+  drillActive(region: string): void;
   /**
    * Publishes everything recorded since the last flush. Called at the end of the request, and by a
    * stream once its region is chosen, so failed attempts reach CloudWatch (and the alarms behind the
@@ -114,6 +116,10 @@ export class PowertoolsRequestMetrics implements RequestMetrics {
 
   public clientError(region: string): void {
     this.add(region, INVOKER_METRIC_NAMES.clientErrors, MetricUnit.Count, 1);
+  }
+
+  public drillActive(region: string): void {
+    this.add(region, INVOKER_METRIC_NAMES.drillActive, MetricUnit.Count, 1);
   }
 
   public flush(): void {

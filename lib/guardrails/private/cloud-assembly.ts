@@ -12,9 +12,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { iamPrefixOfResourceType } from './deployment-needs';
+import { iamPrefixOfResourceType } from './resource-type-service';
 import { partitionOfRegion } from '../../profiles/geography';
-import { ROUTING_STACK_ID } from '../../routing/private/stack-topology';
+import { ROUTING_STACK_ID } from '../../routing/private/routing-stack-id';
 import { INVOKER_CONFIG_ENV } from '../../shared/invoker-config';
 import type { DeploymentStack } from '../deployment-stack';
 

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { INVOKER_ALARM_GUIDE, InvokerAlarmGuide } from './alarm-guide';
 import { alarmIdentityOf, RunbookAlarmIdentity, renderAlarmSections } from './runbook-alarms';
 import { LATENCY_BASELINE_POINTER, renderBaselines, RunbookBaseline } from './runbook-baseline';
+import { renderOutageDrillSection, RunbookOutageDrillSection } from './runbook-outage-drill';
 import { cliCommand } from '../../shared/package-cli';
 import { InvokerAlarms } from '../invoker-alarms';
 
@@ -98,6 +99,12 @@ export interface RunbookModel {
   readonly baselines?: RunbookBaseline[];
   readonly dashboard?: { readonly name: string; readonly region: string };
   readonly auditQuery?: { readonly name: string; readonly region: string };
+  /**
+   * The outage drills in AWS (`operations.outageDrill`).
+   *
+   * @default - no "Rehearse a regional outage" section
+   */
+  readonly outageDrill?: RunbookOutageDrillSection;
 }
 
 /** The runbook entries of an {@link InvokerAlarms}. */
@@ -184,6 +191,7 @@ export function renderRunbook(model: RunbookModel): string {
       + 'Callers use the regional URLs (stack outputs); only the in-request fallback of each invoker protects them. '
       + 'To fail over by hand, point callers at another region\'s URL. Give the deployment a hosted zone to route with Route 53.', '');
     addOperationalSections(model, add);
+    add(...(model.outageDrill ? renderOutageDrillSection(model.outageDrill) : []));
     add('## Drills', '');
     add(`\`${cliCommand('drill')}\` runs the invoker against fake Bedrock regions`
       + ' and injects throttles, errors and slow first tokens, '
@@ -228,6 +236,7 @@ export function renderRunbook(model: RunbookModel): string {
   add(`**Keep a region in** during a false alarm: \`${update(primary.region, '--disabled')}\`, and \`--no-disabled\` afterwards. `
     + 'While disabled the region cannot fail over, even in a real outage: never leave it disabled.', '');
 
+  add(...(model.outageDrill ? renderOutageDrillSection(model.outageDrill) : []));
   add('## Drills', '');
   add(`1. **Locally, no AWS account:** \`${cliCommand('drill')}\` runs the invoker`
     + ' against fake Bedrock regions and injects throttles, errors and slow first tokens, '

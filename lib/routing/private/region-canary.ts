@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { DrillSwitchReference } from './outage-drill-settings';
 import { ResolvedHealthCheckSettings } from './resolved-health-check-settings';
 import { RegionalInvoker } from '../../invoker/regional-invoker';
 import { bundledHandlerCode } from '../../private/bundled-handler-code';
@@ -31,6 +32,13 @@ export interface RegionCanaryProps {
   /** The invoker's log retention and removal policy, which the canary's log group follows. */
   readonly logRetention?: logs.RetentionDays;
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The region's outage-drill switch and its ARN: while a drill runs, every run reports a failure, so
+   * that DNS moves as in a real outage.
+   *
+   * @default - no drill
+   */
+  readonly outageDrill?: DrillSwitchReference;
 }
 
 /** Name of the canary alarm of `endpointName` in `region`, unique per deployment (`prefix`), endpoint and region. */
@@ -79,7 +87,17 @@ export class RegionCanary extends Construct {
       }));
     }
 
-    const config: CanaryRuntimeConfig = { region, profileId: profile.profileId, timeoutMs: settings.canaryTimeout.toMilliseconds() };
+    if (props.outageDrill !== undefined) {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'ReadTheOutageDrillSwitch', actions: ['ssm:GetParameter'], resources: [props.outageDrill.parameterArn],
+      }));
+    }
+    const config: CanaryRuntimeConfig = {
+      region,
+      profileId: profile.profileId,
+      timeoutMs: settings.canaryTimeout.toMilliseconds(),
+      ...(props.outageDrill === undefined ? {} : { outageDrill: props.outageDrill.config }),
+    };
     this.function = new lambda.Function(this, 'Function', {
       description: `Bedrock canary of '${props.endpointName}' in ${region} (${profile.profileId}, every ${settings.canaryInterval.toMinutes()} min)`,
       runtime: invoker.function.runtime,

@@ -8,6 +8,7 @@ import { InvokerAlarms } from '../../observability/invoker-alarms';
 import { InferenceDomain } from '../inference-domain';
 import { InferenceEndpointOptions } from '../inference-endpoint-options';
 import { AlarmTopics } from './alarm-topics';
+import { DrillSwitchReference } from './outage-drill-settings';
 import { recordNameOf, sharedNameTargetOf } from './record-name';
 import { canaryAlarmNameOf, RegionCanary } from './region-canary';
 import { ResolvedHealthCheckSettings } from './resolved-health-check-settings';
@@ -21,6 +22,8 @@ export interface RegionalDeploymentContext {
   /** The hosted zone; without one, the endpoint gets no custom domain and no canary. */
   readonly domain?: InferenceDomain;
   readonly alarmTopics: AlarmTopics;
+  /** The region's outage-drill switch, which the invoker and the canary read; without one, no drill. */
+  readonly outageDrill?: DrillSwitchReference;
 }
 
 /**
@@ -35,6 +38,9 @@ export function deployRegion(stack: Stack, endpoint: InferenceEndpointOptions, r
     fallbackRegions: endpoint.routing.fallbackOrderFrom(region),
     serviceName: `${prefix}-${endpoint.name}`,
   });
+  if (context.outageDrill !== undefined) {
+    invoker._enableOutageDrill(context.outageDrill.config, context.outageDrill.parameterArn);
+  }
   const alarms = new InvokerAlarms(stack, `${endpoint.name}Alarms`, {
     invoker,
     topic: context.alarmTopics.of(stack),
@@ -62,6 +68,7 @@ export function deployRegion(stack: Stack, endpoint: InferenceEndpointOptions, r
     settings: context.settings,
     logRetention: endpoint.logRetention,
     removalPolicy: endpoint.removalPolicy,
+    outageDrill: context.outageDrill,
   });
   createRegionalDomain(stack, endpoint, target, recordName, domain);
   return target;

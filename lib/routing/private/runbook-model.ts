@@ -1,4 +1,4 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { BedrockModelIdDimension } from '../../observability/dashboard-inputs';
 import { InferenceAuditTrail } from '../../observability/inference-audit-trail';
@@ -9,6 +9,7 @@ import {
 } from '../../observability/private/runbook';
 import { alarmIdentityOf } from '../../observability/private/runbook-alarms';
 import { baselineOf, expectedPerformanceByRegion } from '../../observability/private/runbook-baseline';
+import { physicalIdLookup, RunbookOutageDrillSection } from '../../observability/private/runbook-outage-drill';
 import { RegionalInferenceAudit } from '../../observability/regional-inference-audit';
 import { InferenceDomain } from '../inference-domain';
 import { InferenceEndpointOptions } from '../inference-endpoint-options';
@@ -16,6 +17,7 @@ import { FailoverTimeBreakdown, failoverTimeSteps } from './failover-time';
 import { HealthCheckAlarm } from './health-checks';
 import { recordNameOf } from './record-name';
 import { canaryAlarmNameOf } from './region-canary';
+import { RegionOutageDrill } from './region-outage-drill';
 import { roleOf } from './region-role';
 import { ResolvedHealthCheckSettings } from './resolved-health-check-settings';
 import { RoutedEndpoint } from './routed-endpoint';
@@ -42,6 +44,8 @@ export interface RunbookContext {
   readonly dashboardName: string;
   /** The `ModelId` value the dashboard reads (`OperationsOptions.bedrockModelIdDimension`); the baseline commands read the same. */
   readonly bedrockModelIdDimension?: BedrockModelIdDimension;
+  /** The outage drill of each region (`operations.outageDrill`). */
+  readonly outageDrills?: RegionOutageDrill[];
 }
 
 /**
@@ -96,6 +100,39 @@ export function runbookModelOf({ endpoint, regionalTargets, healthChecks }: Rout
         // One query per region, named after it.
         ? { name: auditQueryName(regionalAudits[0].deploymentName, '<source region>'), region: regionalAudits.map(a => a.region).join(', ') }
         : undefined,
+    outageDrill: outageDrillSectionOf(endpoint, context),
+  };
+}
+
+/** The drills of the regions the endpoint is deployed in, and when DNS reacts to one. */
+function outageDrillSectionOf(endpoint: InferenceEndpointOptions, context: RunbookContext): RunbookOutageDrillSection | undefined {
+  const drills = (context.outageDrills ?? []).filter(drill => endpoint.routing.regions.includes(Stack.of(drill).region));
+  if (drills.length === 0) {
+    return undefined;
+  }
+  const { breakdown, settings, domain } = context;
+  return {
+    drills: drills.map(drill => {
+      const stack = Stack.of(drill);
+      const logGroupId = stack.resolve(stack.getLogicalId(drill.experimentLogGroup.node.defaultChild as CfnElement)) as string;
+      return {
+        region: stack.region,
+        templateIdLookup: stackOutputLookup(drill.templateIdOutput),
+        logGroupLookup: physicalIdLookup(stack.region, stack.stackName, logGroupId),
+        parameterName: drill.config.parameterName,
+        durationMinutes: drill.config.maxDurationMinutes,
+        cacheSeconds: drill.config.cacheSeconds,
+        stopAlarms: drill.stopAlarms.map(alarmIdentityOf),
+      };
+    }),
+    // The drill fails the canary only: /health (answered by API Gateway) keeps passing, so DNS moves on the canary's path.
+    dns: breakdown ? {
+      canaryIntervalSeconds: settings.canaryInterval.toSeconds(),
+      canaryFailedRuns: settings.canaryFailedRuns,
+      failoverSeconds: breakdown.canaryDetectionSeconds + breakdown.recordTtlSeconds,
+      failbackSeconds: breakdown.failbackSeconds,
+    } : undefined,
+    domainName: domain ? recordNameOf(endpoint, domain) : undefined,
   };
 }
 
@@ -123,7 +160,13 @@ function outputHealthCheckId(routingStack: Stack, endpoint: InferenceEndpointOpt
     value: check.healthCheckId,
     description: `Route 53 health check attached to the '${endpoint.name}' record of ${region} (invert it to take the region out)`,
   });
-  const key = routingStack.resolve(output.logicalId) as string;
-  return `$(aws cloudformation describe-stacks --region ${routingStack.region} --stack-name ${routingStack.stackName} `
+  return stackOutputLookup(output);
+}
+
+/** The shell command that prints a stack output's value once deployed. */
+function stackOutputLookup(output: CfnOutput): string {
+  const stack = Stack.of(output);
+  const key = stack.resolve(output.logicalId) as string;
+  return `$(aws cloudformation describe-stacks --region ${stack.region} --stack-name ${stack.stackName} `
     + `--query "Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue" --output text)`;
 }

@@ -1,11 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
-/**
- * The construct id of the routing stack in the `CrossRegionInferenceApi` (its display name ends in it);
- * the deployment checks of the commands recognise the routing stack of a synthesized app by it.
- */
-export const ROUTING_STACK_ID = 'Routing';
+import { ROUTING_STACK_ID } from './routing-stack-id';
 
 /** The stacks of a deployment: one per region with the invokers, and the routing stack. */
 export interface StackTopology {

@@ -31,6 +31,7 @@ async function converse(target: Rig, body = converseBody()) {
     streamFailed: (region) => recorded.streamFailures.push(region),
     served: (region, measurements) => recorded.served.push({ region, ...measurements }),
     clientError: () => undefined,
+    drillActive: () => undefined,
     flush: () => undefined,
   };
   const sink = new CollectingSink();

@@ -434,6 +434,7 @@ describe('converse-stream', () => {
       streamFailed: (region) => events.push(`stream failed ${region}`),
       served: (region) => events.push(`served ${region}`),
       clientError: (region) => events.push(`client error ${region}`),
+      drillActive: (region) => events.push(`drill ${region}`),
       flush: () => events.push('flush'),
     };
     let wrote = false;

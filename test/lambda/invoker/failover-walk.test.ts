@@ -13,6 +13,7 @@ const noMetrics: RequestMetrics = {
   streamFailed: () => undefined,
   served: () => undefined,
   clientError: () => undefined,
+  drillActive: () => undefined,
   flush: () => undefined,
 };
 

@@ -139,6 +139,7 @@ test('the contract constants are the names the construct and this test use', () 
     clientErrors: 'ClientErrors',
     hedges: 'Hedges',
     hedgeWins: 'HedgeWins',
+    drillActive: 'DrillActive',
   });
 });
 

@@ -199,7 +199,9 @@ describe('geography guard', () => {
     const logged: string[] = [];
     const logger = { error: (message: string) => logged.push(message) } as unknown as NonNullable<InvokerRuntimeOptions['logger']>;
     const ignore = () => undefined;
-    const newRequestMetrics = () => ({ attempt: ignore, streamFailed: ignore, served: ignore, clientError: ignore, flush: ignore });
+    const newRequestMetrics = () => ({
+      attempt: ignore, streamFailed: ignore, served: ignore, clientError: ignore, drillActive: ignore, flush: ignore,
+    });
     const runtime = createInvokerRuntime({ configJson: JSON.stringify(testConfig({ geography: 'constructor' })), logger, newRequestMetrics });
     runtime.clients.destroy();
     expect(runtime.configResult.ok).toBe(true);

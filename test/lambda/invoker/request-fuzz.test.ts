@@ -39,6 +39,7 @@ const noMetrics = {
   streamFailed: () => undefined,
   served: () => undefined,
   clientError: () => undefined,
+  drillActive: () => undefined,
   flush: () => undefined,
 };
 

@@ -17,6 +17,7 @@ import { BUNDLED_CATALOG_PATH, parseCatalog } from '../../lib/profiles/private/c
 import { CliIo } from '../../lib/shared/command-line';
 import { main as drill } from '../../scripts/drill';
 import { main as updateProfiles } from '../../scripts/update-profiles';
+import { synthesizeSample } from '../guardrails/synthesized-apps';
 import { FakeBedrockControlPlane } from '../scripts/fake-bedrock-control-plane';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -268,6 +269,24 @@ describe('the bundles the package ships (assets/cli/)', () => {
     expect(lines[3]).toMatch(/^ {2}1 {2}OUTAGE +.*eu-central-1\(\d\).* 200x4 /);
     expect(lines[4]).toMatch(/^drill done: 0 client-visible errors; primary breaker now /);
   });
+
+  test('the package\'s process runs the bundled twin on a synthesized app (--from), and refuses a folder that is not one', async () => {
+    const out = path.join(tmp, 'twin-cdk.out');
+    synthesizeSample(out);
+    const scenario = path.join(tmp, 'short.json');
+    fs.writeFileSync(scenario, JSON.stringify({
+      name: 'short', durationSeconds: 120, faults: [{ region: 'primary', kind: 'bedrock-down', fromSeconds: 30, toSeconds: 90 }],
+    }));
+    const r = await startCli(['drill', '--from', out, '--scenario', scenario, '--speed', '30', '--json']);
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ scenario: 'short', endpoint: 'BedrockEu-eu-chat', dns: false, clientErrors: 0, dnsFailoverSeconds: null });
+    expect(summary.servedBy['eu-central-1']).toBeGreaterThan(0);
+    expect(fs.readFileSync(summary.svg, 'utf-8')).toMatch(/^<\?xml [^\n]*\n<svg /);
+    const refused = await startCli(['drill', '--from', tmp]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/^drill: Not a synthesized CDK app/);
+  }, 60_000);
 
   test('the package\'s process runs the bundled update-profiles: progress, and a new catalog seeded from the package\'s', async () => {
     const fake = await FakeBedrockControlPlane.start({ 'us-east-2': { profiles: [{ id: HAIKU, modelRegions: ['us-east-2'] }] } });

@@ -1,6 +1,6 @@
 /** The fake Bedrock's fault rules that apply to a share of the calls (the twin's "throttle 40%"). */
-import { seededRandom } from '../../../dev/twin/client-population';
 import { FakeBedrock, faults, startFakeBedrock } from '../../../dev/fake-bedrock/fake-bedrock';
+import { seededRandom } from '../../../dev/twin/client-population';
 
 let fake: FakeBedrock;
 beforeAll(async () => {

@@ -124,11 +124,21 @@ test('compressCanaryConfig compresses the timeout only', () => {
 
 test('the real-account drill switch is dropped: the twin\'s faults come from its scenario, and it has no SSM', () => {
   const outageDrill = { parameterName: '/cdk-bedrock-cross-region/x/eu-west-1/outage-drill', cacheSeconds: 10, maxDurationMinutes: 30 };
-  const invoker = compressInvokerConfig({
-    geography: 'eu', regionPlan: ['eu-west-1'], profileIds: ['eu.x'], deadlineMs: 58_000, attemptTimeoutMs: 30_000, firstTokenTimeoutMs: 10_000,
-    maxBodyBytes: 1, breakerFailureThreshold: 3, breakerCooldownMs: 30_000, backoffBaseMs: 100, backoffMaxMs: 2_000, outageDrill,
+  const drilled = compressInvokerConfig({
+    geography: 'eu',
+    regionPlan: ['eu-west-1'],
+    profileIds: ['eu.x'],
+    deadlineMs: 58_000,
+    attemptTimeoutMs: 30_000,
+    firstTokenTimeoutMs: 10_000,
+    maxBodyBytes: 1,
+    breakerFailureThreshold: 3,
+    breakerCooldownMs: 30_000,
+    backoffBaseMs: 100,
+    backoffMaxMs: 2_000,
+    outageDrill,
   }, 20);
-  expect(JSON.parse(JSON.stringify(invoker))).not.toHaveProperty('outageDrill');
+  expect(JSON.parse(JSON.stringify(drilled))).not.toHaveProperty('outageDrill');
   const canary = compressCanaryConfig({ region: 'eu-west-1', profileId: 'eu.x', timeoutMs: 10_000, outageDrill }, 20);
   expect(JSON.parse(JSON.stringify(canary))).not.toHaveProperty('outageDrill');
 });

@@ -25,8 +25,6 @@
  *
  * Not modelled: `EvaluateTargetHealth` of alias records (no record of the library's deployments needs it).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { RecordModel } from './deployment-model';
 
 /** Where the client resolving a name is, and its source of randomness for weighted records. */
@@ -59,11 +57,11 @@ interface RegionLocation {
   readonly longitude: number;
 }
 
-const REGION_LOCATIONS_PATH = path.join(__dirname, 'region-locations.json');
-
 /** The approximate location of every region the twin can rank for latency records. */
 export function regionLocations(): Readonly<Record<string, RegionLocation>> {
-  const document = JSON.parse(fs.readFileSync(REGION_LOCATIONS_PATH, 'utf-8')) as { regions: Record<string, RegionLocation> };
+  // A require, not a file read, so that the drill's bundle carries the data (esbuild inlines required JSON).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const document = require('./region-locations.json') as { regions: Record<string, RegionLocation> };
   return document.regions;
 }
 
@@ -72,7 +70,7 @@ export function regionDistanceKm(from: string, to: string, locations: Readonly<R
   const [a, b] = [from, to].map((region) => {
     const location = locations[region];
     if (!location) {
-      throw new Error(`No location for region '${region}' in ${REGION_LOCATIONS_PATH}; add its approximate coordinates there.`);
+      throw new Error(`No location for region '${region}' in the twin's region-locations.json (dev/twin/ in cdk-bedrock-cross-region); add its approximate coordinates there.`);
     }
     return location;
   });

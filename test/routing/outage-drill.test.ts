@@ -233,6 +233,9 @@ describe('with operations.outageDrill: {} (the defaults)', () => {
     expect(section).toContain(`**within ${api.worstCaseFailoverTime.toSeconds()} s**`);
     expect(section).toContain(`within ${api.failbackTime.toSeconds()} s the canary has passed again`);
     expect(section).toMatch(/chatAlarmsApiServerErrors[0-9A-F]{8}/);
+    const drills = runbook.slice(runbook.indexOf('## Drills'));
+    expect(drills).toContain('`npx cdk-bedrock-cross-region drill --from cdk.out --scenario primary-outage` rehearses this deployment');
+    expect(drills).toContain('with `operations.outageDrill`, see "Rehearse a regional outage" above');
   });
 });
 

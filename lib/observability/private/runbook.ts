@@ -193,9 +193,9 @@ export function renderRunbook(model: RunbookModel): string {
     addOperationalSections(model, add);
     add(...(model.outageDrill ? renderOutageDrillSection(model.outageDrill) : []));
     add('## Drills', '');
-    add(`\`${cliCommand('drill')}\` runs the invoker against fake Bedrock regions`
-      + ' and injects throttles, errors and slow first tokens, '
-      + 'showing the failover order and the circuit breakers, with no AWS account.', '');
+    add(`\`${cliCommand('drill')} --from cdk.out --scenario primary-outage\` rehearses this deployment from its synthesized templates`
+      + ' with no AWS account: the real invokers against fake Bedrock regions, one of them failing, and what callers of the first region saw'
+      + ` (\`--help\` lists the scenarios). \`${cliCommand('drill')}\` alone shows the failover order and the circuit breakers in real time.`, '');
     return lines.join('\n');
   }
 
@@ -238,14 +238,16 @@ export function renderRunbook(model: RunbookModel): string {
 
   add(...(model.outageDrill ? renderOutageDrillSection(model.outageDrill) : []));
   add('## Drills', '');
-  add(`1. **Locally, no AWS account:** \`${cliCommand('drill')}\` runs the invoker`
-    + ' against fake Bedrock regions and injects throttles, errors and slow first tokens, '
-    + 'showing the failover order and the circuit breakers.');
+  add(`1. **Locally, no AWS account:** \`${cliCommand('drill')} --from cdk.out --scenario primary-outage\` rehearses this deployment`
+    + ' from its synthesized templates: the real invokers and canaries against fake Bedrock regions, its alarms, health checks and records'
+    + ' simulated, and clients that cache DNS answers, in compressed time; it reports the DNS failover and fail-back times (compare them'
+    + ` with the worst case above), flaps and client-visible errors (\`--help\` lists the scenarios). \`${cliCommand('drill')}\` alone shows`
+    + ' the failover order and the circuit breakers in real time.');
   add(`2. **In AWS, DNS failover:** in a quiet window, open the dashboard and invert the ${model.routingPattern === 'active-passive' ? 'primary' : 'first'} region's health check `
     + `(\`${update(primary.region, '--inverted')}\`). Send a request to ${model.domainName ? `\`https://${model.domainName}\`` : 'the endpoint'} `
     + 'and read the `x-invoker-served-region` response header; note when traffic moves and compare with the worst-case time above. '
     + 'Then revert with `--no-inverted` and watch it fail back.');
-  add('3. **In AWS, fault injection:** AWS FIS Lambda actions (`aws:lambda:invocation-error`, `aws:lambda:invocation-add-delay`) need the FIS Lambda extension, which '
+  add('3. **In AWS, fault injection:** with `operations.outageDrill`, see "Rehearse a regional outage" above. Otherwise: AWS FIS Lambda actions (`aws:lambda:invocation-error`, `aws:lambda:invocation-add-delay`) need the FIS Lambda extension, which '
     + '**cannot be used with response streaming and suppresses streaming even when no fault is active**. Never attach it to the invoker handler; '
     + 'run FIS against a non-streaming canary function in the same region and let its alarm drive an alarm-based health check.');
   add('4. `aws cloudwatch set-alarm-state` is not a drill: Route 53 ignores alarm state changes that the metric data does not support.', '');

@@ -104,7 +104,10 @@ export class RegionalStandIns {
         if (fault === undefined) {
           this.apiDown.add(region);
         } else {
-          this.fake.inject(region, fault, { share: window.share, random: this.random });
+          // A long answer is the clients' (the invoker streams every Converse); the canary's one-token
+          // Converse probe is never long.
+          const operation = window.kind === 'long-answers' ? 'converse-stream' : undefined;
+          this.fake.inject(region, fault, { share: window.share, random: this.random, operation });
         }
       }
     }

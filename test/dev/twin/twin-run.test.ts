@@ -77,6 +77,21 @@ describe('the sample with a hosted zone, primary hard down for 10 minutes', () =
   });
 });
 
+describe('the sample with a hosted zone, long answers in a healthy primary', () => {
+  test('a long answer is not a regional failure: no failover, no error, and the canary keeps the primary in DNS', async () => {
+    const { dir } = synthesize('long-answers', DOMAIN);
+    const scenario: Scenario = {
+      name: 'long-answers',
+      description: '45-second answers for 5 minutes',
+      durationSeconds: 7 * MINUTE,
+      faults: [{ region: 'primary', kind: 'long-answers', generationSeconds: 45, fromSeconds: MINUTE, toSeconds: 6 * MINUTE }],
+    };
+    const { summary } = await run(readDeployment(dir), scenario);
+    expect(summary).toMatchObject({ clientErrors: 0, failedAttemptRequests: 0, dnsChanges: 0 });
+    expect(Object.keys(summary.servedBy).filter(region => summary.servedBy[region] > 0)).toEqual(['eu-west-1']);
+  }, 120_000);
+});
+
 describe('the sample without a hosted zone: the in-request layer alone', () => {
   test('clients of the first region see no error while it is down; the next region serves', async () => {
     const { dir } = synthesize('without-zone', {});

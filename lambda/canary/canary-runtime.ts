@@ -7,7 +7,7 @@ import { probeRegion } from './probe';
 import { CanaryMeasurements, CanaryRun, measurementsOf } from './run-outcome';
 import { runTimestampMs } from './run-timestamp';
 import { BedrockClients, MAX_CONNECTION_TIMEOUT_MS } from '../invoker/bedrock-clients';
-import { DrillParameterReader, OutageDrillSwitch, readDrillParameterFromSsm } from '../invoker/resilience/outage-drill';
+import { DrillParameterReader, OutageDrillSwitch, outageDrillSwitchOf } from '../invoker/resilience/outage-drill';
 import { createPowertoolsMetrics } from '../invoker/telemetry/invoker-metrics';
 import { createLogger } from '../invoker/telemetry/observability';
 
@@ -43,9 +43,6 @@ export function createCanaryRuntime(options: CanaryRuntimeOptions = {}): CanaryR
   if (!configResult.ok) {
     logger.error('Invalid canary configuration: every run reports a failure', { problems: configResult.problems });
   }
-  if (configResult.ok && configResult.ignored !== undefined) {
-    logger.error('The outage drill is off: its configuration is unusable', { problems: configResult.ignored });
-  }
   const config = configResult.ok ? configResult.config : undefined;
   return {
     configResult,
@@ -53,12 +50,7 @@ export function createCanaryRuntime(options: CanaryRuntimeOptions = {}): CanaryR
     clients: new BedrockClients({ connectionTimeoutMs: Math.min(config?.timeoutMs ?? MAX_CONNECTION_TIMEOUT_MS, MAX_CONNECTION_TIMEOUT_MS) }),
     metrics: createPowertoolsMetrics(),
     logger,
-    outageDrill: config?.outageDrill === undefined ? undefined : new OutageDrillSwitch({
-      config: config.outageDrill,
-      read: options.readOutageDrillParameter ?? readDrillParameterFromSsm,
-      epochNow: () => Date.now(),
-      logger,
-    }),
+    outageDrill: outageDrillSwitchOf(configResult, logger, options.readOutageDrillParameter),
   };
 }
 

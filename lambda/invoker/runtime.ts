@@ -5,7 +5,7 @@ import { ConfigResult, parseInvokerConfig } from './config';
 import { CircuitBreakerRegistry } from './resilience/circuit-breaker';
 import { findGeographyViolations } from './resilience/geography-guard';
 import { HedgePolicy } from './resilience/hedging';
-import { DrillParameterReader, OutageDrillSwitch, readDrillParameterFromSsm } from './resilience/outage-drill';
+import { DrillParameterReader, OutageDrillSwitch, outageDrillSwitchOf } from './resilience/outage-drill';
 import { createPowertoolsMetrics, PowertoolsRequestMetrics, RequestMetrics } from './telemetry/invoker-metrics';
 import { createLogger } from './telemetry/observability';
 
@@ -56,9 +56,6 @@ export function createInvokerRuntime(options: InvokerRuntimeOptions = {}): Invok
   } else if (geographyViolations.length > 0) {
     logger.error('Configuration leaves its geography: refusing every Bedrock call', { violations: geographyViolations });
   }
-  if (configResult.ok && configResult.ignored !== undefined) {
-    logger.error('The outage drill is off: its configuration is unusable', { problems: configResult.ignored });
-  }
   const config = configResult.ok ? configResult.config : undefined;
   const epochNow = (): number => Date.now();
   const metrics = options.newRequestMetrics === undefined ? createPowertoolsMetrics() : undefined;
@@ -72,12 +69,7 @@ export function createInvokerRuntime(options: InvokerRuntimeOptions = {}): Invok
       now,
     }),
     hedging: config?.hedging === undefined ? undefined : new HedgePolicy(config.hedging),
-    outageDrill: config?.outageDrill === undefined ? undefined : new OutageDrillSwitch({
-      config: config.outageDrill,
-      read: options.readOutageDrillParameter ?? readDrillParameterFromSsm,
-      epochNow,
-      logger,
-    }),
+    outageDrill: outageDrillSwitchOf(configResult, logger, options.readOutageDrillParameter),
     clients: new BedrockClients({
       connectionTimeoutMs: Math.min(config?.attemptTimeoutMs ?? MAX_CONNECTION_TIMEOUT_MS, MAX_CONNECTION_TIMEOUT_MS),
       instrument: options.instrumentClient,

@@ -78,6 +78,30 @@ export const readDrillParameterFromSsm: DrillParameterReader = async (parameterN
   return readOutageDrillParameter(parameterName, maxAgeSeconds);
 };
 
+/** A handler's parsed configuration, as far as the drill switch reads it. */
+type ParsedWithDrill =
+  | { readonly ok: true; readonly config: { readonly outageDrill?: OutageDrillConfig }; readonly ignored?: readonly string[] }
+  | { readonly ok: false };
+
+/**
+ * The switch a handler's parsed configuration asks for (the invoker's and the canary's alike): undefined
+ * without one. Settings the configuration had to ignore are logged once, as the reason there is no drill.
+ */
+export function outageDrillSwitchOf(
+  configResult: ParsedWithDrill,
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>,
+  read: DrillParameterReader = readDrillParameterFromSsm,
+): OutageDrillSwitch | undefined {
+  if (!configResult.ok) {
+    return undefined;
+  }
+  if (configResult.ignored !== undefined) {
+    logger.error('The outage drill is off: its configuration is unusable', { problems: configResult.ignored });
+  }
+  const drill = configResult.config.outageDrill;
+  return drill === undefined ? undefined : new OutageDrillSwitch({ config: drill, read, epochNow: () => Date.now(), logger });
+}
+
 /** The longest a request waits for the switch: a slow or unreachable SSM costs this once per cache period, then no drill. */
 const DRILL_READ_TIMEOUT_MS = 1_000;
 
